@@ -1,0 +1,32 @@
+// Subcommands: each cli/cmd_<name>.cpp registers itself with add_<name>_command,
+// which declares its options on a CLI11 sub-app and returns what to run.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace unbert::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+// Options shared by the commands that read a config.
+struct ConfigOptions {
+  std::string config;
+  std::vector<std::string> overrides;
+  void add_to(CLI::App& app);
+};
+
+Command add_train_command(CLI::App& root);
+Command add_eval_command(CLI::App& root);
+Command add_predict_command(CLI::App& root);
+Command add_score_command(CLI::App& root);
+Command add_tokenize_command(CLI::App& root);
+Command add_config_command(CLI::App& root);
+
+}  // namespace unbert::cli

@@ -1,0 +1,25 @@
+// Process-wide runtime set-up: thread count and the BLAS that LibTorch uses.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace unbert {
+
+// Number of hardware threads (at least 1).
+int hardware_threads();
+
+// Sets LibTorch's (and so OpenMP's and OpenBLAS's) thread count. 0 means all
+// cores. Debian's LibTorch starts with 1 thread, so this is always called.
+void set_threads(int threads);
+
+// Classifies the BLAS library mapped into this process from the text of
+// /proc/self/maps and whether an OpenBLAS/BLIS/MKL entry point is loaded.
+// Returns the path of the reference BLAS when that is the one in use.
+std::optional<std::string> find_reference_blas(const std::string& proc_maps,
+                                               bool optimized_symbols_loaded);
+
+// One warning line when this process uses the slow reference BLAS, else empty.
+std::optional<std::string> slow_blas_warning();
+
+}  // namespace unbert

@@ -1,0 +1,36 @@
+// The official scorer's text files: truth lines "impid [0,1,0]" and
+// prediction lines "impid [2,1,3]" (1-based ranks; score = 1/rank).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "unbert/data/behaviors.h"
+#include "unbert/eval/metrics.h"
+
+namespace unbert {
+
+struct ImpressionList {
+  uint64_t id = 0;
+  std::size_t line = 0;         // 1-based line in its file
+  std::vector<int64_t> values;  // labels (0/1) or ranks (>= 1)
+};
+
+enum class ListKind { Labels, Ranks };
+
+// Reads every non-blank line; a malformed one is a DataError with file:line.
+std::vector<ImpressionList> read_impression_lists(const std::string& path, ListKind kind);
+
+// Truth lists from a labeled MIND behaviors file, in file order.
+std::vector<ImpressionList> truth_from_behaviors(const Behaviors& behaviors);
+
+// Pairs the i-th truth and prediction lines; ids and lengths must agree.
+MetricSummary score_rankings(const std::vector<ImpressionList>& truth,
+                             const std::vector<ImpressionList>& predictions,
+                             const std::string& truth_path, const std::string& prediction_path);
+
+// "impid [r1,r2,...]": ranks 1..n by descending score (ties by position).
+std::string format_prediction_line(uint64_t id, const float* scores, std::size_t n);
+
+}  // namespace unbert

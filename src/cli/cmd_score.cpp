@@ -1,0 +1,73 @@
+// unbert score: the official MIND scorer on rank files.
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "unbert/cli/command.h"
+#include "unbert/common/error.h"
+#include "unbert/common/log.h"
+#include "unbert/eval/rank_file.h"
+
+namespace unbert::cli {
+namespace {
+
+struct ScoreOptions {
+  std::string truth, behaviors, prediction;
+  bool json = false;
+};
+
+nlohmann::json summary_json(const MetricSummary& s) {
+  return {{"auc", s.auc},
+          {"mrr", s.mrr},
+          {"ndcg@5", s.ndcg5},
+          {"ndcg@10", s.ndcg10},
+          {"impressions", s.impressions},
+          {"auc_impressions", s.auc_impressions},
+          {"single_class_impressions", s.single_class}};
+}
+
+int run_score(const ScoreOptions& o) {
+  std::vector<ImpressionList> truth;
+  std::string truth_path = o.truth.empty() ? o.behaviors : o.truth;
+  if (!o.truth.empty()) {
+    truth = read_impression_lists(o.truth, ListKind::Labels);
+  } else {
+    NewsTable news;  // labels only: news ids need not be known
+    LoadOptions options;
+    options.add_unknown_news = true;
+    truth = truth_from_behaviors(Behaviors::load(o.behaviors, news, options, nullptr));
+  }
+  auto predictions = read_impression_lists(o.prediction, ListKind::Ranks);
+  MetricSummary s = score_rankings(truth, predictions, truth_path, o.prediction);
+  if (s.single_class > 0)
+    spdlog::warn("[score] {} of {} impressions have one class only: left out of the AUC mean",
+                 s.single_class, s.impressions);
+  if (o.json)
+    std::cout << summary_json(s).dump(2) << "\n";
+  else
+    std::cout << s.to_text() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+Command add_score_command(CLI::App& root) {
+  auto o = std::make_shared<ScoreOptions>();
+  CLI::App* app = root.add_subcommand(
+      "score", "Score a prediction file against labels, exactly like the official MIND scorer");
+  auto* truth = app->add_option("--truth", o->truth, "truth file, lines 'impid [0,1,0]'");
+  auto* behaviors = app->add_option("--behaviors", o->behaviors,
+                                    "take the labels from a labeled MIND behaviors.tsv instead");
+  truth->excludes(behaviors);
+  app->add_option("--prediction", o->prediction, "prediction file, lines 'impid [2,1,3]'")
+      ->required();
+  app->add_flag("--json", o->json, "print the metrics as JSON");
+  return {app, [o] {
+            if (o->truth.empty() && o->behaviors.empty())
+              throw UsageError("score: give --truth FILE or --behaviors FILE");
+            return run_score(*o);
+          }};
+}
+
+}  // namespace unbert::cli

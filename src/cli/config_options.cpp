@@ -1,0 +1,11 @@
+#include "unbert/cli/command.h"
+
+namespace unbert::cli {
+
+void ConfigOptions::add_to(CLI::App& app) {
+  app.add_option("--config", config, "JSON config file (configs/small.json, configs/large.json)");
+  app.add_option("--set", overrides, "override a config key, e.g. --set train.lr=3e-5 (repeatable)")
+      ->type_name("KEY=VALUE");
+}
+
+}  // namespace unbert::cli

@@ -1,0 +1,69 @@
+// unbert: train, evaluate and serve UNBERT on MIND. This file only wires the
+// subcommands and turns exceptions into one error line and an exit code.
+#include <cstdio>
+#include <iostream>
+
+#include <c10/util/Exception.h>
+
+#include "unbert/cli/command.h"
+#include "unbert/common/error.h"
+#include "unbert/common/log.h"
+#include "unbert/common/system.h"
+
+namespace {
+
+int fail(const std::string& message, int code) {
+  std::string line = message.substr(0, message.find('\n'));
+  std::fprintf(stderr, "error: %s\n", line.c_str());
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace unbert;
+  CLI::App app{"unbert: UNBERT news recommendation (Zhang et al., IJCAI-21) on MIND", "unbert"};
+  app.set_version_flag("--version", std::string("unbert ") + UNBERT_VERSION);
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  int threads = 0;
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+  app.add_option("--threads", threads, "CPU threads; 0 = all cores")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+
+  std::vector<cli::Command> commands = {
+      cli::add_train_command(app), cli::add_eval_command(app),     cli::add_predict_command(app),
+      cli::add_score_command(app), cli::add_tokenize_command(app), cli::add_config_command(app)};
+  for (auto& command : commands) command.app->fallthrough();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return fail(std::string(e.what()) + " (see unbert --help)", 2);
+  }
+
+  try {
+    init_logging(parse_log_level(log_level));
+    set_threads(threads);
+    if (auto warning = slow_blas_warning()) spdlog::warn("{}", *warning);
+    for (auto& command : commands)
+      if (command.app->parsed()) return command.run();
+    return fail("no command given (see unbert --help)", 2);
+  } catch (const UsageError& e) {
+    return fail(e.what(), 2);
+  } catch (const Error& e) {
+    return fail(e.what(), 1);
+  } catch (const c10::Error& e) {
+    return fail(e.what_without_backtrace(), 1);
+  } catch (const std::exception& e) {
+    return fail(e.what(), 1);
+  }
+}

@@ -1,0 +1,36 @@
+#include "unbert/common/fs.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "unbert/common/error.h"
+
+namespace unbert {
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void write_text_atomic(const std::string& path, const std::string& text) {
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(temporary + ": cannot write (" + std::strerror(errno) + ")");
+    out << text;
+    out.flush();
+    if (!out) throw Error(temporary + ": write failed (disk full?)");
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) throw Error(path + ": cannot replace (" + error.message() + ")");
+}
+
+}  // namespace unbert

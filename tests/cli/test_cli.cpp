@@ -1,0 +1,93 @@
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace unbert {
+namespace {
+
+using test::run_unbert;
+using test::TempDir;
+
+int count_lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(Cli, VersionAndHelp) {
+  auto version = run_unbert("--version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.out.find("unbert "), std::string::npos);
+  for (const char* command : {"train", "eval", "predict", "score", "tokenize", "config"}) {
+    auto help = run_unbert(std::string(command) + " --help");
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_NE(help.out.find("Usage"), std::string::npos) << command;
+  }
+}
+
+TEST(Cli, UsageErrorsExitTwoWithOneLine) {
+  auto unknown = run_unbert("frobnicate");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(count_lines(unknown.err), 1) << unknown.err;
+  EXPECT_EQ(unknown.err.rfind("error: ", 0), 0u) << unknown.err;
+
+  TempDir dir;
+  std::string config = dir.write("c.json", R"({"train": {"epochs": 0}})");
+  auto bad = run_unbert("config --config '" + config + "'");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "error: config key 'train.epochs': must be >= 1, got 0\n");
+
+  auto level = run_unbert("--log-level loud config");
+  EXPECT_EQ(level.exit_code, 2);
+  EXPECT_NE(level.err.find("--log-level"), std::string::npos);
+}
+
+TEST(Cli, ConfigPrintsResolvedValues) {
+  auto shown = run_unbert("config --set train.lr=0.001 --set model.level=word");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("\"lr\": 0.001"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("\"level\": \"word\""), std::string::npos);
+}
+
+TEST(Cli, ScoreMatchesOfficialOutputFormat) {
+  TempDir dir;
+  std::string truth = dir.write("truth.txt", "1 [0,1,0]\n2 [1,0]\n3 [1,1]\n");
+  std::string prediction = dir.write("prediction.txt", "1 [1,2,3]\n2 [1,2]\n3 [2,1]\n");
+  auto r = run_unbert("score --truth '" + truth + "' --prediction '" + prediction + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // AUC: 0.5 and 1 (the third has one class); MRR: (0.5 + 1 + 0.75) / 3.
+  EXPECT_EQ(r.out, "AUC:0.7500\nMRR:0.7500\nnDCG@5:0.8770\nnDCG@10:0.8770\n");
+  EXPECT_NE(r.err.find("1 of 3 impressions have one class"), std::string::npos) << r.err;
+
+  auto json = run_unbert("score --json --truth '" + truth + "' --prediction '" + prediction + "'");
+  EXPECT_NE(json.out.find("\"auc\": 0.75"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"single_class_impressions\": 1"), std::string::npos);
+}
+
+TEST(Cli, ScoreTakesLabelsFromBehaviors) {
+  TempDir dir;
+  std::string behaviors = dir.write("behaviors.tsv",
+                                    "1\tU1\t11/15/2019 8:55:22 AM\tN1\tN2-0 N3-1 N4-0\n"
+                                    "2\tU2\t11/15/2019 9:55:22 AM\t\tN2-1 N3-0\n");
+  std::string prediction = dir.write("prediction.txt", "1 [1,2,3]\n2 [1,2]\n");
+  auto r = run_unbert("score --behaviors '" + behaviors + "' --prediction '" + prediction + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, 11), "AUC:0.7500\n");
+}
+
+TEST(Cli, ScoreMismatchIsOneErrorLineWithLineNumber) {
+  TempDir dir;
+  std::string truth = dir.write("truth.txt", "1 [0,1,0]\n2 [1,0]\n");
+  std::string prediction = dir.write("prediction.txt", "1 [1,2,3]\n2 [1,2,3]\n");
+  auto r = run_unbert("score --truth '" + truth + "' --prediction '" + prediction + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(count_lines(r.err), 1);
+  EXPECT_NE(r.err.find("prediction.txt:2: impression 2 has 3 ranks"), std::string::npos) << r.err;
+
+  auto missing = run_unbert("score --truth /nonexistent/t.txt --prediction '" + prediction + "'");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("/nonexistent/t.txt: cannot open"), std::string::npos);
+  auto neither = run_unbert("score --prediction '" + prediction + "'");
+  EXPECT_EQ(neither.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace unbert

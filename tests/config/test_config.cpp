@@ -1,0 +1,116 @@
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+#include "unbert/common/error.h"
+#include "unbert/config/config_io.h"
+
+namespace unbert {
+namespace {
+
+using test::TempDir;
+
+std::string error_of(const std::string& json_text, const std::vector<std::string>& sets = {}) {
+  TempDir dir;
+  try {
+    load_config(dir.write("c.json", json_text), sets);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, DefaultsFollowThePaper) {
+  RunConfig c;
+  EXPECT_EQ(c.train.neg_ratio, 4);
+  EXPECT_DOUBLE_EQ(c.train.lr, 2e-5);
+  EXPECT_EQ(c.train.batch_size, 128);
+  EXPECT_EQ(c.train.epochs, 2);
+  EXPECT_FALSE(c.model.use_position_embeddings);
+  EXPECT_EQ(c.model.aggregator, AggregatorKind::Attention);
+  EXPECT_EQ(c.model.level, MatchLevel::Both);
+  EXPECT_EQ(c.text.max_seq_len, 300);
+}
+
+TEST(Config, UnknownKeyNamesNearestValidKey) {
+  EXPECT_EQ(error_of(R"({"train": {"lrr": 1e-4}})"),
+            "config key 'train.lrr': unknown key; did you mean 'train.lr'?");
+  EXPECT_EQ(error_of(R"({"modle": {}})"), "config key 'modle': unknown key; did you mean 'model'?");
+}
+
+TEST(Config, WrongTypeNamesKeyAndExpectation) {
+  EXPECT_EQ(error_of(R"({"train": {"batch_size": "big"}})"),
+            "config key 'train.batch_size': expected an integer, got a string (\"big\")");
+  EXPECT_EQ(error_of(R"({"model": {"aggregator": "max"}})"),
+            "config key 'model.aggregator': expected one of nseg, mean, attention, got a string "
+            "(\"max\")");
+  EXPECT_EQ(error_of(R"({"text": {"lowercase": 1}})"),
+            "config key 'text.lowercase': expected true or false, got an integer (1)");
+  EXPECT_EQ(error_of(R"({"train": {"batch_size": 2.5}})"),
+            "config key 'train.batch_size': expected an integer, got a number (2.5)");
+}
+
+TEST(Config, OutOfRangeValuesAreRejected) {
+  EXPECT_EQ(error_of(R"({"train": {"batch_size": 0}})"),
+            "config key 'train.batch_size': must be >= 1, got 0");
+  EXPECT_EQ(error_of(R"({"model": {"dropout": 1.5}})"),
+            "config key 'model.dropout': must be in [0, 1), got 1.5");
+  EXPECT_NE(error_of(R"({"model": {"hidden_size": 100, "num_heads": 3}})").find("must divide"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"device": "gpu"})").find("expected auto, cpu, cuda or cuda:N"),
+            std::string::npos);
+}
+
+TEST(Config, SyntaxErrorNamesFileLineAndColumn) {
+  std::string e = error_of("{\n  \"train\": {\n    \"lr\": ,\n  }\n}\n");
+  EXPECT_NE(e.find("c.json:3:"), std::string::npos) << e;
+  EXPECT_NE(e.find("invalid JSON"), std::string::npos) << e;
+}
+
+TEST(Config, SetOverridesFileAndParsesValues) {
+  TempDir dir;
+  std::string path = dir.write("paper.json", R"({"train": {"lr": 1e-4}})");
+  RunConfig c = load_config(path, {"train.lr=3e-5", "model.aggregator=mean", "text.lowercase=false",
+                                   "data.train_dir=/x/y", "model.news_level.layers=2"});
+  EXPECT_DOUBLE_EQ(c.train.lr, 3e-5);
+  EXPECT_EQ(c.model.aggregator, AggregatorKind::Mean);
+  EXPECT_FALSE(c.text.lowercase);
+  EXPECT_EQ(c.data.train_dir, "/x/y");
+  EXPECT_EQ(c.model.news_level.layers, 2);
+  EXPECT_EQ(c.name, "paper");  // from the file name
+}
+
+TEST(Config, SetWithUnknownKeyOrNoValueFails) {
+  EXPECT_NE(error_of("{}", {"train.lrate=1"}).find("did you mean 'train.lr'"), std::string::npos);
+  EXPECT_NE(error_of("{}", {"train.lr"}).find("expected key=value"), std::string::npos);
+}
+
+TEST(Config, JsonRoundTripKeepsEveryValue) {
+  RunConfig c;
+  c.train.lr = 1e-3;
+  c.model.level = MatchLevel::Word;
+  c.text.nsep_token = "[NSEP]";
+  RunConfig back = config_from_json(config_to_json(c));
+  EXPECT_EQ(config_to_json(back), config_to_json(c));
+}
+
+TEST(Config, ShippedConfigsLoad) {
+  for (const char* name : {"small", "large"}) {
+    RunConfig c = load_config(std::string(UNBERT_SOURCE_DIR) + "/configs/" + name + ".json", {});
+    EXPECT_EQ(c.name, name);
+    EXPECT_EQ(c.train.batch_size, 128);
+  }
+}
+
+TEST(Config, KeyTableListsLeavesWithDefaults) {
+  auto keys = config_keys();
+  bool found = false;
+  for (const auto& k : keys)
+    if (k.key == "model.news_level.layers") {
+      found = true;
+      EXPECT_EQ(k.default_value, "12");
+    }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace unbert

@@ -1,0 +1,34 @@
+// Helpers shared by the tests: temporary folders, files, running the CLI.
+#pragma once
+
+#include <string>
+
+namespace unbert::test {
+
+// A fresh folder under the system temp dir, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+  // Writes `text` to `name` (creating parent folders) and returns its path.
+  std::string write(const std::string& name, const std::string& text) const;
+
+ private:
+  std::string path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs the built `unbert` with `args` (a shell-quoted string) in `cwd`.
+CommandResult run_unbert(const std::string& args, const std::string& cwd = ".",
+                         const std::string& stdin_text = "");
+
+std::string shared_dir();  // ../shared beside the checkout
+
+}  // namespace unbert::test
