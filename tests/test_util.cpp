@@ -51,4 +51,34 @@ std::string shared_dir() {
   return UNBERT_SHARED_DIR;
 }
 
+void write_tiny_mind(const TempDir& dir) {
+  std::string news =
+      "N1\tsports\tfootball\tThe team won the cup\t\t\t[]\t[]\n"
+      "N2\tmovies\tmovienews\tThe new film was a big hit\t\t\t[]\t[]\n"
+      "N3\tnews\tnewsworld\tRain later in the city\t\t\t[]\t[]\n"
+      "N4\tmovies\tmovienews\tBest movies of the year\t\t\t[]\t[]\n"
+      "N5\tsports\tbasketball\tThe game ended late\t\t\t[]\t[]\n";
+  for (const char* split : {"train", "dev", "test"})
+    dir.write(std::string(split) + "/news.tsv", news);
+  dir.write("train/behaviors.tsv",
+            "1\tU1\t11/11/2019 9:00:00 AM\tN1 N5\tN2-0 N3-0 N4-1\n"
+            "2\tU2\t11/11/2019 10:00:00 AM\tN2\tN1-0 N4-1 N5-0\n");
+  dir.write("dev/behaviors.tsv",
+            "10\tU1\t11/15/2019 9:00:00 AM\tN1 N5\tN2-0 N1-1 N3-0\n"
+            "11\tU3\t11/15/2019 9:30:00 AM\t\tN4-1 N3-0\n");
+  dir.write("test/behaviors.tsv", "20\tU1\t11/16/2019 9:00:00 AM\tN1\tN2 N3\n");
+}
+
+std::string write_tiny_config(const TempDir& dir, const std::string& extra_json) {
+  return dir.write("tiny.json", R"({
+  "data": {"train_dir": ")" + dir.file("train") +
+                                    R"(", "dev_dir": ")" + dir.file("dev") + R"(", "test_dir": ")" +
+                                    dir.file("test") + R"(", "cache_dir": ")" + dir.file("cache") +
+                                    R"("},
+  "text": {"vocab": ")" + shared_dir() +
+                                    R"(/golden/tiny-bert/vocab.txt", "nsep_token": "[MASK]",
+           "max_news_segments": 22})" +
+                                    extra_json + "\n}\n");
+}
+
 }  // namespace unbert::test

@@ -31,4 +31,9 @@ CommandResult run_unbert(const std::string& args, const std::string& cwd = ".",
 
 std::string shared_dir();  // ../shared beside the checkout
 
+// A tiny MIND dataset (train/, dev/, test/ with news.tsv and behaviors.tsv)
+// under `dir`, and a config JSON using the tiny-bert vocabulary from shared/.
+void write_tiny_mind(const TempDir& dir);
+std::string write_tiny_config(const TempDir& dir, const std::string& extra_json = "");
+
 }  // namespace unbert::test

@@ -21,9 +21,7 @@ int run_config(const ShowConfigOptions& o) {
       std::cout << "| `" << row.key << "` | `" << row.default_value << "` | " << row.help << " |\n";
     return 0;
   }
-  std::optional<std::string> path;
-  if (!o.config.config.empty()) path = o.config.config;
-  std::cout << std::setw(2) << config_to_json(load_config(path, o.config.overrides)) << "\n";
+  std::cout << std::setw(2) << config_to_json(o.config.load()) << "\n";
   return 0;
 }
 

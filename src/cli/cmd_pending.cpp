@@ -17,7 +17,7 @@ struct ModelCommandOptions {
 
 std::function<int()> needs_model(std::shared_ptr<ModelCommandOptions> o, const std::string& name) {
   return [o, name] {
-    if (!o->config.config.empty()) load_config(o->config.config, o->config.overrides);
+    o->config.load();
     throw Error("unbert " + name +
                 ": this build has no UNBERT model yet; use 'unbert score' "
                 "to score prediction files");
@@ -58,17 +58,6 @@ Command add_predict_command(CLI::App& root) {
   app->add_option("--checkpoint", o->checkpoint, "checkpoint (default: the run's best)");
   app->add_option("--device", o->device, "auto, cpu, cuda or cuda:N");
   return {app, needs_model(o, "predict")};
-}
-
-Command add_tokenize_command(CLI::App& root) {
-  auto o = std::make_shared<ModelCommandOptions>();
-  CLI::App* app = root.add_subcommand("tokenize", "Print the token ids of each line of stdin");
-  o->config.add_to(*app);
-  return {app, [o] {
-            if (!o->config.config.empty()) load_config(o->config.config, o->config.overrides);
-            throw Error("unbert tokenize: this build has no tokenizer yet");
-            return 1;
-          }};
 }
 
 }  // namespace unbert::cli

@@ -34,8 +34,10 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
 
   std::vector<cli::Command> commands = {
-      cli::add_train_command(app), cli::add_eval_command(app),     cli::add_predict_command(app),
-      cli::add_score_command(app), cli::add_tokenize_command(app), cli::add_config_command(app)};
+      cli::add_train_command(app),    cli::add_eval_command(app),
+      cli::add_predict_command(app),  cli::add_score_command(app),
+      cli::add_tokenize_command(app), cli::add_tokenizer_command(app),
+      cli::add_inspect_command(app),  cli::add_config_command(app)};
   for (auto& command : commands) command.app->fallthrough();
 
   try {

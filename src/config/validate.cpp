@@ -33,10 +33,14 @@ void validate(const RunConfig& c) {
   const TextConfig& t = c.text;
   require(t.max_title_tokens >= 1, "text.max_title_tokens", "must be >= 1", t.max_title_tokens);
   require(t.max_history >= 0, "text.max_history", "must be >= 0", t.max_history);
-  require(t.max_seq_len >= t.max_title_tokens + 2, "text.max_seq_len",
-          "must leave room for [CLS], the candidate title and [SEP] (>= text.max_title_tokens + 2)",
+  require(t.max_seq_len >= t.max_title_tokens + 3, "text.max_seq_len",
+          "must hold [CLS], a candidate title, [SEP] and the closing [SEP] (>= "
+          "text.max_title_tokens + 3)",
           t.max_seq_len);
-  require(t.max_news_segments >= 2, "text.max_news_segments", "must be >= 2", t.max_news_segments);
+  require(t.max_news_segments >= t.max_history + 2, "text.max_news_segments",
+          "must be >= text.max_history + 2 (one id for specials, one for the candidate, one per "
+          "clicked news)",
+          t.max_news_segments);
   require(t.spm_vocab_size >= 16, "text.spm_vocab_size", "must be >= 16", t.spm_vocab_size);
   for (const auto* token : {&t.cls_token, &t.sep_token, &t.pad_token, &t.unk_token, &t.nsep_token})
     require(!token->empty(), "text.*_token", "special tokens must not be empty", "\"\"");

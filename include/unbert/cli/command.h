@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "unbert/config/config.h"
+
 namespace unbert::cli {
 
 struct Command {
@@ -20,6 +22,7 @@ struct ConfigOptions {
   std::string config;
   std::vector<std::string> overrides;
   void add_to(CLI::App& app);
+  RunConfig load() const;  // defaults < --config < --set, validated
 };
 
 Command add_train_command(CLI::App& root);
@@ -27,6 +30,8 @@ Command add_eval_command(CLI::App& root);
 Command add_predict_command(CLI::App& root);
 Command add_score_command(CLI::App& root);
 Command add_tokenize_command(CLI::App& root);
+Command add_tokenizer_command(CLI::App& root);
+Command add_inspect_command(CLI::App& root);
 Command add_config_command(CLI::App& root);
 
 }  // namespace unbert::cli

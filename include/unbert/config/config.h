@@ -17,6 +17,7 @@ struct DataConfig {
   OnError on_error = OnError::Fail;
   UnknownNews unknown_history = UnknownNews::Skip;
   UnknownNews unknown_candidate = UnknownNews::Error;
+  std::string cache_dir = "data/cache";
 
   template <class V>
   void visit(V& v) {
@@ -26,6 +27,7 @@ struct DataConfig {
     v("on_error", on_error, "malformed line: fail with file:line, or skip and report a count");
     v("unknown_history", unknown_history, "history news id missing from news.tsv");
     v("unknown_candidate", unknown_candidate, "candidate news id missing from news.tsv");
+    v("cache_dir", cache_dir, "where tokenized news are cached");
   }
 };
 
