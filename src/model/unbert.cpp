@@ -1,0 +1,61 @@
+#include "unbert/model/unbert.h"
+
+#include "unbert/common/error.h"
+
+namespace unbert {
+
+UnbertImpl::UnbertImpl(const ModelShape& shape) : shape_(shape) {
+  bert = register_module("bert", BertModel(shape, /*with_pooler=*/false));
+  int64_t head_inputs = 0;
+  if (shape.level != MatchLevel::News) head_inputs += shape.hidden_size;
+  if (shape.level != MatchLevel::Word) {
+    aggregator = register_module("aggregator", Aggregator(shape.aggregator, shape.hidden_size));
+    news_encoder = register_module("news_encoder", BertEncoder(shape, shape.news_layers));
+    head_inputs += shape.hidden_size;
+  }
+  head_dropout = register_module("head_dropout", torch::nn::Dropout(shape.dropout));
+  click_head = register_module("click_head", torch::nn::Linear(head_inputs, 2));
+}
+
+torch::Tensor UnbertImpl::forward(const Batch& batch) {
+  auto states = bert(batch.input_ids, batch.segment_ids, batch.news_segment_ids,
+                     batch.attention_mask)
+                    .last_hidden_state;  // [B, T, H]
+  std::vector<torch::Tensor> parts;
+  if (shape_.level != MatchLevel::News) parts.push_back(states.select(1, 0));  // e_word: [CLS]
+  if (shape_.level != MatchLevel::Word) {
+    auto news = aggregator(states, batch.news_index, batch.separator_positions, batch.news_mask);
+    auto mask = additive_attention_mask(batch.news_mask, news.scalar_type());
+    parts.push_back(news_encoder(news, mask).select(1, 0));  // e_news: the candidate slot
+  }
+  auto joined = parts.size() == 1 ? parts[0] : torch::cat(parts, -1);
+  return click_head(head_dropout(joined));
+}
+
+torch::Tensor UnbertImpl::click_probability(const Batch& batch) {
+  return torch::softmax(forward(batch).to(torch::kFloat32), -1).select(1, 1);
+}
+
+void UnbertImpl::copy_word_level_into_news_level() {
+  if (!news_encoder) return;
+  if (news_encoder->size() > bert->encoder->size())
+    throw ConfigError("model.news_level.layers", "copy_word_level needs at most " +
+                                                     std::to_string(bert->encoder->size()) +
+                                                     " layers (the word level's), got " +
+                                                     std::to_string(news_encoder->size()));
+  torch::NoGradGuard no_grad;
+  for (std::size_t i = 0; i < news_encoder->size(); ++i) {
+    auto source = bert->encoder->at(i)->named_parameters();
+    for (auto& target : news_encoder->at(i)->named_parameters())
+      target.value().copy_(source[target.key()]);
+  }
+}
+
+Unbert make_unbert(const ModelShape& shape, uint64_t seed) {
+  torch::manual_seed(seed);
+  Unbert model(shape);
+  init_bert_weights(*model);
+  return model;
+}
+
+}  // namespace unbert
