@@ -33,4 +33,22 @@ void write_text_atomic(const std::string& path, const std::string& text) {
   if (error) throw Error(path + ": cannot replace (" + error.message() + ")");
 }
 
+void write_dir_atomic(const std::string& dir, const std::function<void(const std::string&)>& fill) {
+  namespace fs = std::filesystem;
+  std::string temporary = dir + ".tmp", old = dir + ".old";
+  fs::remove_all(temporary);
+  fs::create_directories(temporary);
+  fill(temporary);
+  std::error_code error;
+  if (fs::exists(dir)) {
+    fs::remove_all(old);
+    fs::rename(dir, old, error);
+    if (error) throw Error(dir + ": cannot replace (" + error.message() + ")");
+  }
+  fs::rename(temporary, dir, error);
+  if (error)
+    throw Error(dir + ": cannot move " + temporary + " into place (" + error.message() + ")");
+  fs::remove_all(old);
+}
+
 }  // namespace unbert

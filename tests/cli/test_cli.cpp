@@ -91,3 +91,21 @@ TEST(Cli, ScoreMismatchIsOneErrorLineWithLineNumber) {
 
 }  // namespace
 }  // namespace unbert
+
+namespace unbert {
+namespace {
+
+TEST(Cli, BenchPrintsThroughputBesideMatmulRate) {
+  auto r = test::run_unbert("bench --shape tiny --batch 2 --seq 64 --seconds 0.05");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("float32 matmul"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tiny  forward+back"), std::string::npos) << r.out;
+  auto bad = test::run_unbert("bench --device cuda:7");
+  if (bad.exit_code != 0) {
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("device 'cuda:7'"), std::string::npos) << bad.err;
+  }
+}
+
+}  // namespace
+}  // namespace unbert

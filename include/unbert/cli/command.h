@@ -32,6 +32,7 @@ Command add_score_command(CLI::App& root);
 Command add_tokenize_command(CLI::App& root);
 Command add_tokenizer_command(CLI::App& root);
 Command add_inspect_command(CLI::App& root);
+Command add_bench_command(CLI::App& root);
 Command add_config_command(CLI::App& root);
 
 }  // namespace unbert::cli
