@@ -81,4 +81,22 @@ std::string write_tiny_config(const TempDir& dir, const std::string& extra_json)
                                     extra_json + "\n}\n");
 }
 
+int spawn_unbert(const std::string& args, const std::string& cwd) {
+  std::string command = "cd '" + cwd + "' && exec '" + std::string(UNBERT_BINARY) + "' " + args +
+                        " > spawned.out 2> spawned.err < /dev/null";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return static_cast<int>(pid);
+}
+
+int wait_for(int pid) {
+  int status = 0;
+  ::waitpid(static_cast<pid_t>(pid), &status, 0);
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+}
+
 }  // namespace unbert::test

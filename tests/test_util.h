@@ -29,6 +29,12 @@ struct CommandResult {
 CommandResult run_unbert(const std::string& args, const std::string& cwd = ".",
                          const std::string& stdin_text = "");
 
+// Starts `unbert` with `args` (a shell-quoted string) in `cwd` without waiting;
+// its stdout and stderr go to files in `cwd`.
+int spawn_unbert(const std::string& args, const std::string& cwd);
+// Waits for a spawned process; its exit code (128 + signal when killed).
+int wait_for(int pid);
+
 std::string shared_dir();  // ../shared beside the checkout
 
 // A tiny MIND dataset (train/, dev/, test/ with news.tsv and behaviors.tsv)

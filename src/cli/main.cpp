@@ -9,6 +9,7 @@
 #include "unbert/common/error.h"
 #include "unbert/common/log.h"
 #include "unbert/common/system.h"
+#include "unbert/train/trainer.h"
 
 namespace {
 
@@ -38,7 +39,7 @@ int main(int argc, char** argv) {
       cli::add_predict_command(app),  cli::add_score_command(app),
       cli::add_tokenize_command(app), cli::add_tokenizer_command(app),
       cli::add_inspect_command(app),  cli::add_config_command(app),
-      cli::add_bench_command(app)};
+      cli::add_bench_command(app),    cli::add_synth_command(app)};
   for (auto& command : commands) command.app->fallthrough();
 
   try {
@@ -60,6 +61,9 @@ int main(int argc, char** argv) {
     for (auto& command : commands)
       if (command.app->parsed()) return command.run();
     return fail("no command given (see unbert --help)", 2);
+  } catch (const TrainingInterrupted& e) {
+    spdlog::warn("{}", e.what());
+    return 130;
   } catch (const UsageError& e) {
     return fail(e.what(), 2);
   } catch (const Error& e) {

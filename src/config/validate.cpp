@@ -78,6 +78,7 @@ void validate(const RunConfig& c) {
   require(r.grad_clip >= 0, "train.grad_clip", "must be >= 0 (0 = off)", r.grad_clip);
   require(r.seed >= 0, "train.seed", "must be >= 0", r.seed);
   require(r.eval_every >= 0, "train.eval_every", "must be >= 0", r.eval_every);
+  require(r.eval_impressions >= 0, "train.eval_impressions", "must be >= 0", r.eval_impressions);
   require(r.keep >= 1, "train.keep", "must be >= 1", r.keep);
   require(r.log_every >= 1, "train.log_every", "must be >= 1", r.log_every);
   require(c.eval.batch_size >= 1, "eval.batch_size", "must be >= 1", c.eval.batch_size);

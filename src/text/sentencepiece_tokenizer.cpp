@@ -1,6 +1,7 @@
 #include "unbert/text/sentencepiece_tokenizer.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -169,7 +170,17 @@ void train_sentencepiece(const std::vector<std::string_view>& sentences,
                           text.nsep_token +
                           (text.lowercase ? " --normalization_rule_name=nmt_nfkc_cf" : "");
   char error[1024] = {0};
+  // SentencePiece echoes its arguments on stderr whatever minloglevel says;
+  // its errors come back in `error`, so stderr is muted for the call.
+  int saved_stderr = ::dup(STDERR_FILENO);
+  int null_fd = ::open("/dev/null", O_WRONLY);
+  if (saved_stderr >= 0 && null_fd >= 0) ::dup2(null_fd, STDERR_FILENO);
   int status = plugin().train(arguments.c_str(), error, sizeof error);
+  if (saved_stderr >= 0) {
+    ::dup2(saved_stderr, STDERR_FILENO);
+    ::close(saved_stderr);
+  }
+  if (null_fd >= 0) ::close(null_fd);
   std::filesystem::remove(corpus);
   if (status != 0) throw Error("SentencePiece training failed: " + std::string(error));
   spdlog::info("[text] trained SentencePiece model {} ({} sentences, vocab {})", model_path,

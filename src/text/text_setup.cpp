@@ -35,4 +35,14 @@ std::unique_ptr<Tokenizer> prepare_tokenizer(const TextConfig& text, const NewsT
   return load_tokenizer(text);
 }
 
+std::unique_ptr<TextPipeline> build_text_pipeline(const RunConfig& config, const NewsTable& news) {
+  auto pipeline = std::make_unique<TextPipeline>();
+  pipeline->tokenizer = prepare_tokenizer(config.text, news);
+  pipeline->tokens = cached_news_tokens(news, *pipeline->tokenizer, config.text.use_abstract,
+                                        config.data.cache_dir);
+  pipeline->packer =
+      std::make_unique<Packer>(pipeline->tokens, pipeline->tokenizer->special(), config.text);
+  return pipeline;
+}
+
 }  // namespace unbert

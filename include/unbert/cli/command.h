@@ -33,6 +33,7 @@ Command add_tokenize_command(CLI::App& root);
 Command add_tokenizer_command(CLI::App& root);
 Command add_inspect_command(CLI::App& root);
 Command add_bench_command(CLI::App& root);
+Command add_synth_command(CLI::App& root);
 Command add_config_command(CLI::App& root);
 
 }  // namespace unbert::cli

@@ -92,6 +92,7 @@ struct ModelConfig {
   int64_t max_position_embeddings = 512;
   AggregatorKind aggregator = AggregatorKind::Attention;
   MatchLevel level = MatchLevel::Both;
+  RandomInit random_init = RandomInit::Bert;
   NewsLevelConfig news_level;
 
   template <class V>
@@ -109,6 +110,8 @@ struct ModelConfig {
     v("max_position_embeddings", max_position_embeddings, "position table size");
     v("aggregator", aggregator, "nseg, mean or attention: word states to one vector per news");
     v("level", level, "click head input: word, news or both");
+    v("random_init", random_init,
+      "bert, or matching (key = query at init; for training from scratch)");
     v("news_level", news_level, "news-level module");
   }
 };
@@ -126,6 +129,7 @@ struct TrainConfig {
   double grad_clip = 1.0;
   int64_t seed = 42;
   int64_t eval_every = 0;
+  int64_t eval_impressions = 0;
   int64_t keep = 3;
   int64_t log_every = 50;
   Precision precision = Precision::Fp32;
@@ -144,6 +148,7 @@ struct TrainConfig {
     v("grad_clip", grad_clip, "max global gradient norm; 0 = off");
     v("seed", seed, "random seed (sampling, init, dropout)");
     v("eval_every", eval_every, "dev evaluation every N steps; 0 = at epoch ends only");
+    v("eval_impressions", eval_impressions, "dev impressions scored while training; 0 = all");
     v("keep", keep, "checkpoints kept besides best");
     v("log_every", log_every, "steps between log lines");
     v("precision", precision, "fp32, or bf16/fp16 autocast on CUDA");

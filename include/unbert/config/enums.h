@@ -43,6 +43,15 @@ inline constexpr EnumTable<NewsLevelInit, 2> enum_table(NewsLevelInit) {
   return {{{NewsLevelInit::Random, "random"}, {NewsLevelInit::CopyWordLevel, "copy_word_level"}}};
 }
 
+// Random initialisation: BERT's, or BERT's with every attention layer's key
+// weights starting equal to its query weights (scaled up), so that attention
+// begins by matching identical tokens: models trained from scratch then learn
+// user-news matching in far fewer steps.
+enum class RandomInit { Bert, Matching };
+inline constexpr EnumTable<RandomInit, 2> enum_table(RandomInit) {
+  return {{{RandomInit::Bert, "bert"}, {RandomInit::Matching, "matching"}}};
+}
+
 enum class LossKind { Pointwise, Listwise };
 inline constexpr EnumTable<LossKind, 2> enum_table(LossKind) {
   return {{{LossKind::Pointwise, "pointwise"}, {LossKind::Listwise, "listwise"}}};

@@ -37,6 +37,8 @@ class Behaviors {
   Impression operator[](std::size_t i) const;
   bool labeled() const { return labeled_; }  // every impression carries labels
   std::size_t num_candidates() const { return candidate_news_.size(); }
+  // Position of impression i's first candidate among all candidates.
+  std::size_t candidate_offset(std::size_t i) const { return candidate_offsets_[i]; }
   std::size_t num_histories() const { return history_offsets_.size() - 1; }
   std::string_view user_id(uint32_t user) const { return users_.at(user); }
   std::size_t num_users() const { return users_.size(); }

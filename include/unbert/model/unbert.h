@@ -38,7 +38,7 @@ class UnbertImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Unbert);
 
-// A freshly initialised model (BERT's init) with a fixed seed.
-Unbert make_unbert(const ModelShape& shape, uint64_t seed);
+// A freshly initialised model with a fixed seed (see RandomInit).
+Unbert make_unbert(const ModelShape& shape, uint64_t seed, RandomInit init = RandomInit::Bert);
 
 }  // namespace unbert

@@ -1,0 +1,28 @@
+// Progress on stderr: a bar redrawn in place on a terminal, otherwise a log
+// line every `log_every` updates.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace unbert {
+
+class Progress {
+ public:
+  Progress(std::string label, int64_t total, int64_t log_every);
+  ~Progress();
+  // `done` of total; `fields` like "loss 0.41 lr 2e-05 412 samples/s".
+  void update(int64_t done, const std::string& fields);
+  void finish();  // ends the bar's line
+
+ private:
+  std::string label_;
+  int64_t total_, log_every_;
+  bool terminal_, open_line_ = false;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+std::string format_duration(double seconds);  // "1:02:03" or "2:03"
+
+}  // namespace unbert

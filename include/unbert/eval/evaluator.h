@@ -1,0 +1,45 @@
+// Scoring every candidate of every impression, batched across impressions
+// and sorted by length, and the metrics of those scores.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "unbert/data/behaviors.h"
+#include "unbert/eval/metrics.h"
+#include "unbert/model/unbert.h"
+#include "unbert/text/packer.h"
+
+namespace unbert {
+
+struct ScoringOptions {
+  int64_t batch_size = 256;
+  torch::Device device = torch::kCPU;
+  Precision precision = Precision::Fp32;
+  std::size_t max_impressions = 0;  // 0 = all
+  bool progress = true;
+};
+
+// Click probabilities in the order of behaviors' candidates (the first
+// max_impressions impressions only, when set).
+std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, const Packer& packer,
+                                    int32_t pad_id, const ScoringOptions& options);
+
+// Metrics of the first `impressions` impressions (all when 0).
+MetricSummary metrics_of(const Behaviors& behaviors, const std::vector<float>& scores,
+                         std::size_t impressions = 0);
+
+// The paper's cold-start view (Figure 4): metrics per day and the share of
+// candidates whose news never appears in the training behaviors.
+struct DayMetrics {
+  std::string day;
+  MetricSummary metrics;
+  double unseen_share = 0;
+};
+std::vector<bool> news_in_behaviors(const Behaviors& behaviors, std::size_t news_count);
+std::vector<DayMetrics> metrics_by_day(const Behaviors& behaviors, const std::vector<float>& scores,
+                                       const std::vector<bool>& seen_in_train);
+
+}  // namespace unbert

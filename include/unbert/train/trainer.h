@@ -1,0 +1,74 @@
+// The training loop (paper section 4.3): negatives sampled per epoch, Adam
+// with linear warm-up and decay, a global batch built from micro-batches by
+// gradient accumulation, dev evaluation, atomic checkpoints, exact resume,
+// and a clean stop on Ctrl-C.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include <torch/torch.h>
+
+#include "unbert/common/error.h"
+#include "unbert/data/mind_dataset.h"
+#include "unbert/model/unbert.h"
+#include "unbert/text/text_setup.h"
+#include "unbert/train/run_dir.h"
+#include "unbert/train/sampler.h"
+#include "unbert/train/training_state.h"
+
+namespace unbert {
+
+// Training stopped by a signal after writing a checkpoint (exit code 130).
+class TrainingInterrupted : public Error {
+ public:
+  using Error::Error;
+};
+
+// Seams for tests: corrupt a loss, or stop as Ctrl-C would after a step.
+struct TrainHooks {
+  std::function<void(torch::Tensor& loss, int64_t step)> on_loss;
+  std::function<bool(int64_t step)> stop_after;
+};
+
+class Trainer {
+ public:
+  Trainer(const RunConfig& config, const MindData& data, const TextPipeline& text, RunDir run,
+          torch::Device device, TrainHooks hooks = {});
+  ~Trainer();
+
+  // Trains to the end (from the last checkpoint when resuming).
+  void run(bool resume);
+
+  Unbert& model() { return model_; }
+  const TrainingState& state() const { return state_; }
+
+ private:
+  struct Plan;
+  struct StepBatches;
+
+  void build_model();
+  void build_optimizer();
+  void restore(const std::string& checkpoint);
+  std::unique_ptr<Plan> plan_epoch(int64_t epoch) const;
+  StepBatches prepare(const Plan& plan, std::size_t batch) const;
+  double train_step(const StepBatches& step);
+  bool unscale_fp16_gradients();
+  void validate();
+  void save_checkpoint();
+  void save_best();
+  void log_metrics(const nlohmann::json& line) const;
+
+  const RunConfig& config_;
+  const MindData& data_;
+  const TextPipeline& text_;
+  RunDir run_;
+  torch::Device device_;
+  TrainHooks hooks_;
+  Unbert model_{nullptr};
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  TrainingState state_;
+  const Behaviors* dev_ = nullptr;
+};
+
+}  // namespace unbert

@@ -1,0 +1,208 @@
+// unbert eval (metrics on a labeled split) and unbert predict (leaderboard
+// files): both score every candidate with a trained checkpoint.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "unbert/cli/command.h"
+#include "unbert/common/error.h"
+#include "unbert/common/fs.h"
+#include "unbert/common/log.h"
+#include "unbert/config/config_io.h"
+#include "unbert/data/mind_dataset.h"
+#include "unbert/eval/evaluator.h"
+#include "unbert/eval/submission.h"
+#include "unbert/model/checkpoint.h"
+#include "unbert/model/device.h"
+#include "unbert/text/text_setup.h"
+#include "unbert/train/run_dir.h"
+
+namespace unbert::cli {
+namespace {
+
+struct ScoreSplitOptions {
+  ConfigOptions config;
+  std::string run_dir, checkpoint, device, split;
+  bool by_day = false;
+};
+
+// A run's checkpoint, data and tokenizer, ready to score one split.
+struct Inference {
+  RunConfig config;
+  std::unique_ptr<RunDir> run;
+  std::string checkpoint;
+  MindData data;
+  std::unique_ptr<TextPipeline> text;
+  torch::Device device = torch::kCPU;
+  Unbert model{nullptr};
+};
+
+std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::string> splits) {
+  auto in = std::make_unique<Inference>();
+  std::string run_dir = o.run_dir;
+  if (!o.config.config.empty()) {
+    in->config = o.config.load();
+    if (run_dir.empty()) run_dir = default_run_dir(in->config);
+  } else {
+    if (run_dir.empty() && o.checkpoint.empty()) run_dir = latest_run();
+    std::string saved =
+        run_dir.empty() ? "" : (std::filesystem::path(run_dir) / "config.json").string();
+    if (saved.empty() || !std::filesystem::exists(saved))
+      throw UsageError("no config: pass --config FILE (or --run-dir of a trained run)");
+    ConfigOptions from_run = o.config;
+    from_run.config = saved;
+    in->config = from_run.load();
+  }
+  if (!o.device.empty()) in->config.device = o.device;
+  validate(in->config);
+  in->run = std::make_unique<RunDir>(run_dir.empty() ? default_run_dir(in->config) : run_dir);
+  in->checkpoint = o.checkpoint.empty() ? in->run->model_checkpoint() : o.checkpoint;
+  CheckpointInfo info = read_checkpoint_info(in->checkpoint);
+
+  in->data = load_mind(in->config.data, splits);
+  in->text = build_text_pipeline(in->config, in->data.news);
+  // The model's shape comes from the checkpoint; the config must not contradict it.
+  ModelShape expected = info.shape;
+  expected.aggregator = in->config.model.aggregator;
+  expected.level = in->config.model.level;
+  expected.use_position_embeddings = in->config.model.use_position_embeddings;
+  expected.max_news_segments = in->config.text.max_news_segments;
+  check_checkpoint_fits(info, expected, in->text->tokenizer->identity(), in->checkpoint);
+  in->device = resolve_device(in->config.device);
+  in->model = load_checkpoint_model(in->checkpoint, in->device);
+  spdlog::info("[eval] checkpoint {}", in->checkpoint);
+  return in;
+}
+
+std::vector<float> score_split(Inference& in, const Behaviors& behaviors, double* seconds) {
+  ScoringOptions options;
+  options.batch_size = in.config.eval.batch_size;
+  options.device = in.device;
+  options.precision = in.config.train.precision;
+  auto start = std::chrono::steady_clock::now();
+  auto scores = score_candidates(in.model, behaviors, *in.text->packer,
+                                 in.text->tokenizer->special().pad, options);
+  *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  spdlog::info("[eval] scored {} impressions ({} candidates) in {:.1f} s: {:.1f} impressions/s",
+               behaviors.size(), behaviors.num_candidates(), *seconds,
+               behaviors.size() / std::max(*seconds, 1e-9));
+  return scores;
+}
+
+nlohmann::json metrics_json(const MetricSummary& m) {
+  return {{"auc", m.auc},
+          {"mrr", m.mrr},
+          {"ndcg@5", m.ndcg5},
+          {"ndcg@10", m.ndcg10},
+          {"impressions", m.impressions},
+          {"single_class_impressions", m.single_class}};
+}
+
+int run_eval(const ScoreSplitOptions& o) {
+  std::vector<std::string> splits{o.split};
+  if (o.by_day && o.split != "train") splits.push_back("train");
+  auto in = prepare(o, splits);
+  const Behaviors& behaviors = in->data.split(o.split);
+  if (!behaviors.labeled())
+    throw UsageError("eval: " + behaviors.path() +
+                     " has no labels (a test split?); use 'unbert "
+                     "predict --split " +
+                     o.split + "' for leaderboard files");
+  double seconds = 0;
+  auto scores = score_split(*in, behaviors, &seconds);
+  MetricSummary m = metrics_of(behaviors, scores);
+
+  std::string out_dir = in->run->file("eval/" + o.split);
+  std::filesystem::create_directories(out_dir);
+  std::string table = "impression_id\tnews_id\tlabel\tscore\n";
+  char score_text[32];
+  for (std::size_t i = 0; i < behaviors.size(); ++i) {
+    Impression imp = behaviors[i];
+    for (std::size_t c = 0; c < imp.candidates.size(); ++c) {
+      std::snprintf(score_text, sizeof score_text, "%.7g",
+                    scores[behaviors.candidate_offset(i) + c]);
+      table += std::to_string(imp.id) + "\t" + std::string(in->data.news.id(imp.candidates[c])) +
+               "\t" + std::to_string(imp.labels[c]) + "\t" + score_text + "\n";
+    }
+  }
+  write_text_atomic(out_dir + "/scores.tsv", table);
+  nlohmann::json report = metrics_json(m);
+  report["checkpoint"] = in->checkpoint;
+  report["split"] = o.split;
+  report["impressions_per_second"] = behaviors.size() / std::max(seconds, 1e-9);
+  if (o.by_day) {
+    auto seen = news_in_behaviors(in->data.split("train"), in->data.news.size());
+    nlohmann::json days = nlohmann::json::array();
+    for (const auto& day : metrics_by_day(behaviors, scores, seen)) {
+      nlohmann::json row = metrics_json(day.metrics);
+      row["day"] = day.day;
+      row["unseen_share"] = day.unseen_share;
+      days.push_back(row);
+    }
+    report["by_day"] = days;
+  }
+  write_text_atomic(out_dir + "/metrics.json", report.dump(2) + "\n");
+
+  std::cout << m.to_text() << "\n";
+  if (m.single_class > 0)
+    std::cout << "(" << m.single_class << " of " << m.impressions
+              << " impressions have one class only: left out of AUC)\n";
+  if (o.by_day) {
+    std::cout << "\nday         impressions  unseen    AUC     MRR  nDCG@5 nDCG@10\n";
+    for (const auto& row : report["by_day"]) {
+      std::printf(
+          "%-11s %11lld  %5.1f%%  %.4f  %.4f  %.4f  %.4f\n", row["day"].get<std::string>().c_str(),
+          static_cast<long long>(row["impressions"].get<int64_t>()),
+          100 * row["unseen_share"].get<double>(), row["auc"].get<double>(),
+          row["mrr"].get<double>(), row["ndcg@5"].get<double>(), row["ndcg@10"].get<double>());
+    }
+  }
+  std::cout << "scores and metrics: " << out_dir << "\n";
+  return 0;
+}
+
+int run_predict(const ScoreSplitOptions& o) {
+  auto in = prepare(o, {o.split});
+  const Behaviors& behaviors = in->data.split(o.split);
+  double seconds = 0;
+  auto scores = score_split(*in, behaviors, &seconds);
+  SubmissionFiles files = write_submission(behaviors, scores, in->run->file("predict/" + o.split));
+  std::cout << "wrote " << files.text << "\n"
+            << "upload " << files.zip << " to the MIND leaderboard\n";
+  return 0;
+}
+
+void add_common_options(CLI::App* app, ScoreSplitOptions* o) {
+  o->config.add_to(*app);
+  app->add_option("--run-dir", o->run_dir, "run to use (default: the latest run)");
+  app->add_option("--checkpoint", o->checkpoint, "checkpoint folder (default: the run's best)");
+  app->add_option("--device", o->device, "auto, cpu, cuda or cuda:N (default: the config's)");
+}
+
+}  // namespace
+
+Command add_eval_command(CLI::App& root) {
+  auto o = std::make_shared<ScoreSplitOptions>();
+  o->split = "dev";
+  CLI::App* app = root.add_subcommand("eval", "Score a labeled split and print AUC, MRR, nDCG");
+  add_common_options(app, o.get());
+  app->add_option("--split", o->split, "dev or train")->capture_default_str();
+  app->add_flag("--by-day", o->by_day,
+                "also metrics per day and the share of candidates unseen in training");
+  return {app, [o] { return run_eval(*o); }};
+}
+
+Command add_predict_command(CLI::App& root) {
+  auto o = std::make_shared<ScoreSplitOptions>();
+  o->split = "test";
+  CLI::App* app =
+      root.add_subcommand("predict", "Write prediction.txt and prediction.zip for the leaderboard");
+  add_common_options(app, o.get());
+  app->add_option("--split", o->split, "test, or dev")->capture_default_str();
+  return {app, [o] { return run_predict(*o); }};
+}
+
+}  // namespace unbert::cli

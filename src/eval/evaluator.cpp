@@ -1,0 +1,149 @@
+#include "unbert/eval/evaluator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <numeric>
+
+#include "unbert/common/prefetcher.h"
+#include "unbert/common/progress.h"
+#include "unbert/common/torch_compat.h"
+#include "unbert/data/mind_time.h"
+
+namespace unbert {
+namespace {
+
+struct Pair {
+  uint32_t impression, candidate;
+  uint32_t length;
+};
+
+struct ScoredBatch {
+  Batch batch;
+  std::vector<std::size_t> slots;  // where each row's score goes
+};
+
+std::size_t impressions_to_score(const Behaviors& behaviors, std::size_t max_impressions) {
+  return max_impressions == 0 ? behaviors.size() : std::min(max_impressions, behaviors.size());
+}
+
+}  // namespace
+
+std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, const Packer& packer,
+                                    int32_t pad_id, const ScoringOptions& options) {
+  std::size_t impressions = impressions_to_score(behaviors, options.max_impressions);
+  std::vector<Pair> pairs;
+  for (std::size_t i = 0; i < impressions; ++i) {
+    Impression imp = behaviors[i];
+    for (uint32_t c = 0; c < imp.candidates.size(); ++c)
+      pairs.push_back(
+          {static_cast<uint32_t>(i), c,
+           static_cast<uint32_t>(packer.packed_length(imp.candidates[c], imp.history))});
+  }
+  // Similar lengths together: little padding.
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const Pair& a, const Pair& b) { return a.length < b.length; });
+  auto batch_size = static_cast<std::size_t>(options.batch_size);
+  std::size_t batches = (pairs.size() + batch_size - 1) / batch_size;
+  std::vector<float> scores(impressions == 0 ? 0
+                                             : behaviors.candidate_offset(impressions - 1) +
+                                                   behaviors[impressions - 1].candidates.size());
+
+  auto make = [&](std::size_t b) {
+    ScoredBatch out;
+    std::size_t begin = b * batch_size, end = std::min(pairs.size(), begin + batch_size);
+    std::vector<PackedSequence> packed(end - begin);
+    std::vector<const PackedSequence*> views;
+    std::vector<int8_t> labels;
+    for (std::size_t k = begin; k < end; ++k) {
+      Impression imp = behaviors[pairs[k].impression];
+      packer.pack(imp.candidates[pairs[k].candidate], imp.history, &packed[k - begin]);
+      views.push_back(&packed[k - begin]);
+      labels.push_back(imp.labels[pairs[k].candidate]);
+      out.slots.push_back(behaviors.candidate_offset(pairs[k].impression) + pairs[k].candidate);
+    }
+    out.batch = collate(views, labels, pad_id);
+    return out;
+  };
+
+  model->eval();
+  torch::NoGradGuard no_grad;
+  Prefetcher<ScoredBatch> prefetch(0, batches, make);
+  Progress progress("[eval]", static_cast<int64_t>(batches), std::max<int64_t>(1, batches / 10));
+  auto start = std::chrono::steady_clock::now();
+  std::size_t done = 0;
+  while (auto item = prefetch.next()) {
+    torch::Tensor probability;
+    {
+      compat::AutocastGuard autocast(
+          options.device, options.precision == Precision::Bf16 ? torch::kBFloat16 : torch::kFloat16,
+          options.precision != Precision::Fp32);
+      probability = model->click_probability(item->batch.to(options.device));
+    }
+    probability = probability.to(torch::kCPU).contiguous();
+    const float* values = probability.data_ptr<float>();
+    for (std::size_t r = 0; r < item->slots.size(); ++r) scores[item->slots[r]] = values[r];
+    ++done;
+    if (options.progress) {
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      double share = static_cast<double>(done * batch_size) / static_cast<double>(pairs.size());
+      progress.update(static_cast<int64_t>(done),
+                      std::to_string(static_cast<int64_t>(std::min(1.0, share) * impressions /
+                                                          std::max(seconds, 1e-9))) +
+                          " impressions/s");
+    }
+  }
+  return scores;
+}
+
+MetricSummary metrics_of(const Behaviors& behaviors, const std::vector<float>& scores,
+                         std::size_t impressions) {
+  impressions = impressions_to_score(behaviors, impressions);
+  MetricAccumulator metrics;
+  for (std::size_t i = 0; i < impressions; ++i) {
+    Impression imp = behaviors[i];
+    metrics.add(scores.data() + behaviors.candidate_offset(i), imp.labels.data(),
+                imp.candidates.size());
+  }
+  return metrics.summary();
+}
+
+std::vector<bool> news_in_behaviors(const Behaviors& behaviors, std::size_t news_count) {
+  std::vector<bool> seen(news_count, false);
+  for (std::size_t i = 0; i < behaviors.size(); ++i) {
+    Impression imp = behaviors[i];
+    for (uint32_t n : imp.candidates) seen[n] = true;
+    for (uint32_t n : imp.history) seen[n] = true;
+  }
+  return seen;
+}
+
+std::vector<DayMetrics> metrics_by_day(const Behaviors& behaviors, const std::vector<float>& scores,
+                                       const std::vector<bool>& seen_in_train) {
+  struct Day {
+    MetricAccumulator metrics;
+    std::size_t candidates = 0, unseen = 0;
+    std::string name;
+  };
+  std::map<int64_t, Day> days;
+  for (std::size_t i = 0; i < behaviors.size(); ++i) {
+    Impression imp = behaviors[i];
+    Day& day = days[day_of(imp.time)];
+    day.name = format_day(imp.time);
+    day.metrics.add(scores.data() + behaviors.candidate_offset(i), imp.labels.data(),
+                    imp.candidates.size());
+    for (uint32_t n : imp.candidates) {
+      ++day.candidates;
+      day.unseen += n >= seen_in_train.size() || !seen_in_train[n];
+    }
+  }
+  std::vector<DayMetrics> out;
+  for (auto& [key, day] : days)
+    out.push_back({day.name, day.metrics.summary(),
+                   static_cast<double>(day.unseen) /
+                       static_cast<double>(std::max<std::size_t>(1, day.candidates))});
+  return out;
+}
+
+}  // namespace unbert

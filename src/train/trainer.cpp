@@ -1,0 +1,366 @@
+#include "unbert/train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include "unbert/common/fs.h"
+#include "unbert/common/log.h"
+#include "unbert/common/prefetcher.h"
+#include "unbert/common/progress.h"
+#include "unbert/common/signals.h"
+#include "unbert/common/torch_compat.h"
+#include "unbert/config/config_io.h"
+#include "unbert/eval/evaluator.h"
+#include "unbert/model/checkpoint.h"
+#include "unbert/model/hf_loader.h"
+#include "unbert/train/schedule.h"
+
+namespace unbert {
+
+namespace fs = std::filesystem;
+
+// An epoch's samples in training order, as units (a sample, or a listwise
+// group of one click and its negatives).
+struct Trainer::Plan {
+  EpochSamples samples;
+  int64_t unit = 1;
+  std::vector<uint32_t> order;  // unit indices
+  std::size_t batches = 0;
+};
+
+struct Trainer::StepBatches {
+  std::vector<Batch> micro;
+  std::vector<int64_t> micro_units;
+  int64_t units = 0, sequences = 0;
+};
+
+Trainer::Trainer(const RunConfig& config, const MindData& data, const TextPipeline& text,
+                 RunDir run, torch::Device device, TrainHooks hooks)
+    : config_(config),
+      data_(data),
+      text_(text),
+      run_(std::move(run)),
+      device_(device),
+      hooks_(std::move(hooks)) {
+  auto dev = data.splits.find("dev");
+  if (dev != data.splits.end() && dev->second.labeled()) dev_ = &dev->second;
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::build_model() {
+  ModelShape shape = model_shape(config_, text_.tokenizer->vocab_size());
+  model_ = make_unbert(shape, static_cast<uint64_t>(config_.train.seed), config_.model.random_init);
+  if (!config_.model.pretrained.empty()) {
+    WeightReport report = load_bert_weights(*model_, read_hf_weights(config_.model.pretrained),
+                                            "bert.", {"embeddings.news_segment"});
+    report.log(config_.model.pretrained);
+  }
+  if (config_.model.news_level.init == NewsLevelInit::CopyWordLevel)
+    model_->copy_word_level_into_news_level();
+  model_->to(device_);
+  int64_t parameters = 0;
+  for (const auto& p : model_->parameters()) parameters += p.numel();
+  spdlog::info(
+      "[model] UNBERT: hidden {}, {} + {} layers, aggregator {}, level {}: {:.1f} M "
+      "parameters on {}",
+      shape.hidden_size, shape.num_layers, shape.news_layers, enum_name(shape.aggregator),
+      enum_name(shape.level), parameters / 1e6, device_.str());
+}
+
+void Trainer::build_optimizer() {
+  const TrainConfig& t = config_.train;
+  if (t.optimizer == OptimizerKind::AdamW)
+    optimizer_ = std::make_unique<torch::optim::AdamW>(
+        model_->parameters(), torch::optim::AdamWOptions(t.lr).weight_decay(t.weight_decay));
+  else
+    optimizer_ =
+        std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(t.lr));
+}
+
+std::unique_ptr<Trainer::Plan> Trainer::plan_epoch(int64_t epoch) const {
+  auto plan = std::make_unique<Plan>();
+  auto rng = epoch_rng(config_.train.seed, epoch);
+  plan->samples = draw_epoch_samples(data_.split("train"), config_.train.neg_ratio, rng);
+  plan->unit = config_.train.loss == LossKind::Listwise ? plan->samples.group_size : 1;
+  plan->order.resize(plan->samples.samples.size() / static_cast<std::size_t>(plan->unit));
+  std::iota(plan->order.begin(), plan->order.end(), 0u);
+  std::shuffle(plan->order.begin(), plan->order.end(), rng);
+  auto batch = static_cast<std::size_t>(config_.train.batch_size);
+  plan->batches = (plan->order.size() + batch - 1) / batch;
+  return plan;
+}
+
+// The units of one optimizer step, sorted by length and cut into micro-batches
+// (the gradient is the same in any order; sorting only saves padding).
+Trainer::StepBatches Trainer::prepare(const Plan& plan, std::size_t batch) const {
+  const Behaviors& train = data_.split("train");
+  const Packer& packer = *text_.packer;
+  auto per_batch = static_cast<std::size_t>(config_.train.batch_size);
+  std::size_t begin = batch * per_batch, end = std::min(plan.order.size(), begin + per_batch);
+  std::vector<std::pair<std::size_t, uint32_t>> units;  // length, unit
+  for (std::size_t k = begin; k < end; ++k) {
+    std::size_t longest = 0;
+    for (int64_t s = 0; s < plan.unit; ++s) {
+      const TrainSample& sample = plan.samples.samples[plan.order[k] * plan.unit + s];
+      Impression imp = train[sample.impression];
+      longest =
+          std::max(longest, packer.packed_length(imp.candidates[sample.candidate], imp.history));
+    }
+    units.emplace_back(longest, plan.order[k]);
+  }
+  std::stable_sort(units.begin(), units.end());
+  StepBatches out;
+  out.units = static_cast<int64_t>(units.size());
+  auto micro = static_cast<std::size_t>(config_.train.micro_batch);
+  for (std::size_t m = 0; m < units.size(); m += micro) {
+    std::size_t m_end = std::min(units.size(), m + micro);
+    std::vector<PackedSequence> packed((m_end - m) * static_cast<std::size_t>(plan.unit));
+    std::vector<const PackedSequence*> views;
+    std::vector<int8_t> labels;
+    for (std::size_t u = m; u < m_end; ++u)
+      for (int64_t s = 0; s < plan.unit; ++s) {
+        const TrainSample& sample = plan.samples.samples[units[u].second * plan.unit + s];
+        Impression imp = train[sample.impression];
+        PackedSequence& p = packed[views.size()];
+        packer.pack(imp.candidates[sample.candidate], imp.history, &p);
+        views.push_back(&p);
+        labels.push_back(sample.label);
+      }
+    out.micro.push_back(collate(views, labels, text_.tokenizer->special().pad));
+    out.micro_units.push_back(static_cast<int64_t>(m_end - m));
+    out.sequences += static_cast<int64_t>(views.size());
+  }
+  return out;
+}
+
+bool Trainer::unscale_fp16_gradients() {
+  bool finite = true;
+  for (auto& p : model_->parameters())
+    if (p.grad().defined()) finite = finite && torch::isfinite(p.grad()).all().item<bool>();
+  if (!finite) {
+    state_.loss_scale /= 2;
+    state_.good_steps = 0;
+    spdlog::warn("[train] step {}: fp16 gradients overflowed; skipped, loss scale now {}",
+                 state_.step, state_.loss_scale);
+    return false;
+  }
+  for (auto& p : model_->parameters())
+    if (p.grad().defined()) p.grad().div_(state_.loss_scale);
+  if (++state_.good_steps % 2000 == 0) state_.loss_scale *= 2;
+  return true;
+}
+
+double Trainer::train_step(const StepBatches& step) {
+  const TrainConfig& t = config_.train;
+  const bool fp16 = t.precision == Precision::Fp16 && device_.is_cuda();
+  model_->train();
+  optimizer_->zero_grad();
+  double step_loss = 0;
+  for (std::size_t m = 0; m < step.micro.size(); ++m) {
+    Batch batch = step.micro[m].to(device_);
+    torch::Tensor logits;
+    {
+      compat::AutocastGuard autocast(
+          device_, t.precision == Precision::Bf16 ? torch::kBFloat16 : torch::kFloat16,
+          t.precision != Precision::Fp32);
+      logits = model_(batch);
+    }
+    logits = logits.to(torch::kFloat32);
+    torch::Tensor loss;
+    if (t.loss == LossKind::Listwise) {
+      auto scores = (logits.select(1, 1) - logits.select(1, 0)).view({-1, 1 + t.neg_ratio});
+      loss =
+          torch::cross_entropy_loss(scores, torch::zeros({scores.size(0)}, batch.labels.options()));
+    } else {
+      loss = torch::cross_entropy_loss(logits, batch.labels);
+    }
+    loss = loss * (static_cast<double>(step.micro_units[m]) / static_cast<double>(step.units));
+    if (hooks_.on_loss) hooks_.on_loss(loss, state_.step);
+    double value = loss.item<double>();
+    if (!std::isfinite(value)) {
+      auto last = run_.latest_checkpoint();
+      throw Error("train: the loss is not finite (" + std::to_string(value) + ") at step " +
+                  std::to_string(state_.step + 1) + " (epoch " + std::to_string(state_.epoch + 1) +
+                  "); stopped without updating the weights; last good checkpoint: " +
+                  (last ? *last : std::string("none")) + "; lower train.lr or check the data");
+    }
+    (fp16 ? loss * state_.loss_scale : loss).backward();
+    step_loss += value;
+  }
+  bool apply = fp16 ? unscale_fp16_gradients() : true;
+  if (apply) {
+    if (t.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), t.grad_clip);
+    double lr = learning_rate(t.lr, state_.step, state_.total_steps,
+                              warmup_steps(t.warmup_ratio, state_.total_steps));
+    for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
+    optimizer_->step();
+  }
+  ++state_.step;
+  state_.samples_seen += step.sequences;
+  return step_loss;
+}
+
+void Trainer::log_metrics(const nlohmann::json& line) const {
+  std::ofstream out(run_.file("metrics.jsonl"), std::ios::app);
+  out << line.dump() << "\n";
+}
+
+void Trainer::validate() {
+  if (!dev_) return;
+  ScoringOptions options;
+  options.batch_size = config_.eval.batch_size;
+  options.device = device_;
+  options.precision = config_.train.precision;
+  options.max_impressions = static_cast<std::size_t>(config_.train.eval_impressions);
+  options.progress = false;
+  auto scores =
+      score_candidates(model_, *dev_, *text_.packer, text_.tokenizer->special().pad, options);
+  MetricSummary m = metrics_of(*dev_, scores, options.max_impressions);
+  bool better = m.auc > state_.best_auc;
+  if (better) {
+    state_.best_auc = m.auc;
+    state_.best_step = state_.step;
+  }
+  spdlog::info(
+      "[valid] step {} auc {:.4f} mrr {:.4f} ndcg@5 {:.4f} ndcg@10 {:.4f} (best {:.4f} at "
+      "step {}, {} impressions)",
+      state_.step, m.auc, m.mrr, m.ndcg5, m.ndcg10, state_.best_auc, state_.best_step,
+      m.impressions);
+  log_metrics({{"step", state_.step},
+               {"epoch", state_.epoch + 1},
+               {"dev",
+                {{"auc", m.auc},
+                 {"mrr", m.mrr},
+                 {"ndcg@5", m.ndcg5},
+                 {"ndcg@10", m.ndcg10},
+                 {"impressions", m.impressions}}}});
+  if (better) save_best();
+}
+
+void Trainer::save_best() {
+  CheckpointInfo info{model_->shape(), text_.tokenizer->identity(),
+                      config_to_json(config_)["text"]};
+  write_dir_atomic(run_.best_checkpoint(), [&](const std::string& dir) {
+    write_model_files(dir, model_, info);
+    write_text_atomic((fs::path(dir) / "state.json").string(), state_.to_json().dump(2) + "\n");
+  });
+}
+
+void Trainer::save_checkpoint() {
+  state_.torch_rng = save_torch_rng();
+  CheckpointInfo info{model_->shape(), text_.tokenizer->identity(),
+                      config_to_json(config_)["text"]};
+  std::string target = run_.step_checkpoint(state_.step);
+  fs::create_directories(fs::path(target).parent_path());
+  write_dir_atomic(target, [&](const std::string& dir) {
+    write_model_files(dir, model_, info);
+    torch::save(*optimizer_, (fs::path(dir) / "optimizer.pt").string());
+    write_text_atomic((fs::path(dir) / "state.json").string(), state_.to_json().dump(2) + "\n");
+  });
+  run_.prune(config_.train.keep);
+}
+
+void Trainer::restore(const std::string& checkpoint) {
+  load_model_weights(model_, checkpoint);
+  torch::load(*optimizer_, (fs::path(checkpoint) / "optimizer.pt").string());
+  std::string state_path = (fs::path(checkpoint) / "state.json").string();
+  state_ = TrainingState::from_json(nlohmann::json::parse(read_text_file(state_path)), state_path);
+  restore_torch_rng(state_.torch_rng);
+  spdlog::info("[train] resuming from {} (epoch {}, step {})", checkpoint, state_.epoch + 1,
+               state_.step);
+}
+
+void Trainer::run(bool resume) {
+  const TrainConfig& t = config_.train;
+  build_model();
+  build_optimizer();
+  auto plan = plan_epoch(0);
+  if (plan->batches == 0)
+    throw Error(
+        "train: no training samples (no impression of the train split has both a click "
+        "and a non-click)");
+  state_.total_steps = t.epochs * static_cast<int64_t>(plan->batches);
+  if (resume) {
+    auto latest = run_.latest_checkpoint();
+    if (!latest)
+      throw UsageError(run_.path() +
+                       ": nothing to resume (no checkpoint yet); start again "
+                       "without --resume");
+    restore(*latest);
+  } else {
+    torch::manual_seed(static_cast<uint64_t>(t.seed));  // dropout, after the same init draws
+  }
+  spdlog::info(
+      "[train] {} samples per epoch ({} impressions skipped: no negative), {} steps of "
+      "{}; {} epochs, {} steps",
+      plan->samples.samples.size(), plan->samples.skipped_impressions, plan->batches, t.batch_size,
+      t.epochs, state_.total_steps);
+  if (dev_ == nullptr)
+    spdlog::warn("[train] no labeled dev split: the last checkpoint is the best");
+
+  Progress progress("[train]", state_.total_steps, t.log_every);
+  double loss_sum = 0;
+  int64_t loss_steps = 0, window_sequences = 0, planned_epoch = 0;
+  auto window_start = std::chrono::steady_clock::now();
+  while (state_.epoch < t.epochs) {
+    if (planned_epoch != state_.epoch) plan = plan_epoch(planned_epoch = state_.epoch);
+    Prefetcher<StepBatches> prefetch(static_cast<std::size_t>(state_.batch_in_epoch), plan->batches,
+                                     [&](std::size_t b) { return prepare(*plan, b); });
+    while (auto step = prefetch.next()) {
+      loss_sum += train_step(*step);
+      ++loss_steps;
+      window_sequences += step->sequences;
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
+      double lr = learning_rate(t.lr, state_.step - 1, state_.total_steps,
+                                warmup_steps(t.warmup_ratio, state_.total_steps));
+      char fields[160];
+      std::snprintf(fields, sizeof fields, "ep %lld loss %.4f lr %.2e %.0f samples/s",
+                    static_cast<long long>(state_.epoch + 1), loss_sum / loss_steps, lr,
+                    window_sequences / std::max(seconds, 1e-9));
+      progress.update(state_.step, fields);
+      if (state_.step % t.log_every == 0) {
+        log_metrics({{"step", state_.step},
+                     {"epoch", state_.epoch + 1},
+                     {"loss", loss_sum / loss_steps},
+                     {"lr", lr},
+                     {"samples_per_s", window_sequences / std::max(seconds, 1e-9)}});
+        loss_sum = 0;
+        loss_steps = 0;
+        window_sequences = 0;
+        window_start = std::chrono::steady_clock::now();
+      }
+      // The saved position is where training goes on: the next batch.
+      bool epoch_end = ++state_.batch_in_epoch == static_cast<int64_t>(plan->batches);
+      if (epoch_end) {
+        ++state_.epoch;
+        state_.batch_in_epoch = 0;
+      }
+      bool evaluate = epoch_end || (t.eval_every > 0 && state_.step % t.eval_every == 0);
+      if (evaluate) {
+        progress.finish();
+        validate();
+        save_checkpoint();
+      }
+      bool stop = stop_requested() || (hooks_.stop_after && hooks_.stop_after(state_.step));
+      if (stop) {
+        progress.finish();
+        if (!evaluate) save_checkpoint();
+        throw TrainingInterrupted("training stopped at step " + std::to_string(state_.step) +
+                                  "; checkpoint " + run_.step_checkpoint(state_.step) +
+                                  " written; continue with --resume");
+      }
+    }
+  }
+  progress.finish();
+  if (dev_ == nullptr) save_best();
+  spdlog::info("[train] done: {} steps, {} samples{}", state_.step, state_.samples_seen,
+               dev_ ? ", best dev AUC " + std::to_string(state_.best_auc) : std::string());
+}
+
+}  // namespace unbert

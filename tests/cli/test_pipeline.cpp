@@ -1,0 +1,125 @@
+// train -> eval -> predict -> score through the command line, on generated
+// MIND data and a tiny model.
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <zip.h>
+
+#include "test_util.h"
+#include "unbert/common/fs.h"
+
+namespace unbert {
+namespace {
+
+using test::run_unbert;
+
+class Pipeline : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto synth = run_unbert(
+        "synth --out data --users 40 --news 40 --days 4 --candidates 10 --seed 3", dir_.path());
+    ASSERT_EQ(synth.exit_code, 0) << synth.err;
+    dir_.write("tiny.json", R"({
+  "data": {"train_dir": "data/train", "dev_dir": "data/dev", "test_dir": "data/test",
+           "cache_dir": "cache"},
+  "text": {"tokenizer": "sentencepiece", "spm_model": "spm/titles.model", "spm_vocab_size": 300,
+           "nsep_token": "[NSEP]", "max_history": 5, "max_seq_len": 80},
+  "model": {"pretrained": "", "hidden_size": 16, "num_layers": 1, "num_heads": 2,
+            "intermediate_size": 32, "random_init": "matching", "news_level": {"layers": 1}},
+  "train": {"lr": 1e-3, "batch_size": 16, "micro_batch": 8, "epochs": 1, "log_every": 1}
+})");
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(Pipeline, RefusesToOverwriteAnExistingRun) {
+  auto first = run_unbert("train --config tiny.json", dir_.path());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto metrics = read_text_file(dir_.file("runs/tiny/metrics.jsonl"));
+  auto again = run_unbert("train --config tiny.json", dir_.path());
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("runs/tiny already holds a run; continue it with --resume"),
+            std::string::npos)
+      << again.err;
+  EXPECT_EQ(read_text_file(dir_.file("runs/tiny/metrics.jsonl")), metrics);  // untouched
+  auto changed = run_unbert("train --config tiny.json --resume --set train.lr=0.1", dir_.path());
+  EXPECT_EQ(changed.exit_code, 2);
+  EXPECT_NE(changed.err.find("config key 'train.lr'"), std::string::npos) << changed.err;
+}
+
+TEST_F(Pipeline, CtrlCWritesACheckpointAndExits130ThenResumes) {
+  int pid = test::spawn_unbert("train --config tiny.json --set train.epochs=20", dir_.path());
+  std::string metrics = dir_.file("runs/tiny/metrics.jsonl");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline &&
+         (!std::filesystem::exists(metrics) || std::filesystem::file_size(metrics) < 200))
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ::kill(pid, SIGINT);
+  EXPECT_EQ(test::wait_for(pid), 130) << read_text_file(dir_.file("spawned.err"));
+  EXPECT_NE(read_text_file(dir_.file("spawned.err")).find("continue with --resume"),
+            std::string::npos);
+  bool checkpoint = false;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.file("runs/tiny/checkpoints")))
+    checkpoint = checkpoint || std::filesystem::exists(entry.path() / "state.json");
+  EXPECT_TRUE(checkpoint);
+  auto resumed = run_unbert(
+      "train --config tiny.json --set train.epochs=20 --resume --set "
+      "train.keep=1",
+      dir_.path());
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resuming from"), std::string::npos) << resumed.err;
+}
+
+TEST_F(Pipeline, TrainEvalPredictAndScoreAgree) {
+  auto train = run_unbert("train --config tiny.json", dir_.path());
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("runs/latest")));
+  auto eval = run_unbert("eval --split dev", dir_.path());  // the latest run, no arguments
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_EQ(eval.out.rfind("AUC:", 0), 0u) << eval.out;
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("runs/tiny/eval/dev/scores.tsv")));
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("runs/tiny/eval/dev/metrics.json")));
+
+  auto predict_dev = run_unbert("predict --split dev", dir_.path());
+  ASSERT_EQ(predict_dev.exit_code, 0) << predict_dev.err;
+  auto scored = run_unbert(
+      "score --behaviors data/dev/behaviors.tsv --prediction "
+      "runs/tiny/predict/dev/prediction.txt",
+      dir_.path());
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+  EXPECT_EQ(scored.out, eval.out.substr(0, scored.out.size()));  // the same four numbers
+
+  auto predict = run_unbert("predict", dir_.path());
+  ASSERT_EQ(predict.exit_code, 0) << predict.err;
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("runs/tiny/predict/test/prediction.zip")));
+  std::string text = read_text_file(dir_.file("runs/tiny/predict/test/prediction.txt"));
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_EQ(line.find(' ', line.find('[')), std::string::npos) << line;  // none inside []
+    EXPECT_EQ(line.back(), ']') << line;
+  }
+  int error = 0;
+  zip_t* zip =
+      zip_open(dir_.file("runs/tiny/predict/test/prediction.zip").c_str(), ZIP_RDONLY, &error);
+  ASSERT_NE(zip, nullptr);
+  EXPECT_EQ(zip_get_num_entries(zip, 0), 1);
+  EXPECT_STREQ(zip_get_name(zip, 0, 0), "prediction.txt");
+  zip_discard(zip);
+
+  auto by_day = run_unbert("eval --split dev --by-day", dir_.path());
+  ASSERT_EQ(by_day.exit_code, 0) << by_day.err;
+  EXPECT_NE(by_day.out.find("unseen"), std::string::npos) << by_day.out;
+  auto test_eval = run_unbert("eval --split test", dir_.path());
+  EXPECT_EQ(test_eval.exit_code, 2);
+  EXPECT_NE(test_eval.err.find("has no labels"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace unbert

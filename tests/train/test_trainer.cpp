@@ -1,0 +1,115 @@
+// The training loop on a tiny model: resume equivalence, a clean stop, and
+// a non-finite loss.
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+#include "unbert/config/config_io.h"
+#include "unbert/data/synth.h"
+#include "unbert/model/checkpoint.h"
+#include "unbert/train/trainer.h"
+
+namespace unbert {
+namespace {
+
+class TrainerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SynthOptions synth;
+    synth.users = 30;
+    synth.news_per_day = 30;
+    synth.days = 4;
+    synth.candidates = 8;
+    write_synthetic_mind(dir_.file("data"), synth);
+    config_ = load_config(test::write_tiny_config(dir_), {});
+    config_.data.train_dir = dir_.file("data/train");
+    config_.data.dev_dir = dir_.file("data/dev");
+    config_.data.test_dir = dir_.file("data/test");
+    config_.model.pretrained = "";
+    config_.model.hidden_size = 16;
+    config_.model.num_layers = 1;
+    config_.model.num_heads = 2;
+    config_.model.intermediate_size = 32;
+    config_.model.news_level.layers = 1;
+    config_.text.max_history = 5;
+    config_.text.max_seq_len = 64;
+    config_.train.batch_size = 8;
+    config_.train.micro_batch = 4;
+    config_.train.epochs = 2;
+    config_.train.lr = 1e-3;
+    config_.train.keep = 50;
+    config_.train.eval_impressions = 10;
+    config_.train.warmup_ratio = 0.2;
+    validate(config_);
+    data_ = std::make_unique<MindData>(load_mind(config_.data, {"train", "dev"}, 2));
+    text_ = build_text_pipeline(config_, data_->news);
+  }
+
+  std::unique_ptr<Trainer> trainer(const std::string& run, TrainHooks hooks = {}) {
+    std::filesystem::create_directories(dir_.file(run));
+    return std::make_unique<Trainer>(config_, *data_, *text_, RunDir(dir_.file(run)), torch::kCPU,
+                                     std::move(hooks));
+  }
+
+  test::TempDir dir_;
+  RunConfig config_;
+  std::unique_ptr<MindData> data_;
+  std::unique_ptr<TextPipeline> text_;
+};
+
+TEST_F(TrainerTest, ResumedRunEndsWithTheSameWeights) {
+  auto whole = trainer("whole");
+  whole->run(false);
+  int64_t total = whole->state().step;
+  ASSERT_GT(total, 4);
+
+  int64_t stop_at = total / 2 + 1;  // mid-epoch
+  TrainHooks hooks;
+  hooks.stop_after = [stop_at](int64_t step) { return step == stop_at; };
+  auto first = trainer("split", hooks);
+  EXPECT_THROW(first->run(false), TrainingInterrupted);
+  EXPECT_TRUE(std::filesystem::exists(RunDir(dir_.file("split")).step_checkpoint(stop_at)));
+  auto second = trainer("split");
+  second->run(true);
+  EXPECT_EQ(second->state().step, total);
+
+  auto a = whole->model()->named_parameters(), b = second->model()->named_parameters();
+  for (const auto& p : a) EXPECT_TRUE(torch::equal(p.value(), b[p.key()])) << p.key();
+  EXPECT_DOUBLE_EQ(whole->state().best_auc, second->state().best_auc);
+}
+
+TEST_F(TrainerTest, WritesBestAndKeepsOnlyTheLastCheckpoints) {
+  config_.train.eval_every = 2;
+  config_.train.keep = 2;
+  auto t = trainer("run");
+  t->run(false);
+  RunDir run(dir_.file("run"));
+  EXPECT_EQ(run.step_checkpoints().size(), 2u);
+  EXPECT_TRUE(std::filesystem::exists(run.best_checkpoint() + "/model.safetensors"));
+  CheckpointInfo info = read_checkpoint_info(run.best_checkpoint());
+  EXPECT_EQ(info.tokenizer_identity, text_->tokenizer->identity());
+  EXPECT_TRUE(std::filesystem::exists(run.file("metrics.jsonl")));
+}
+
+TEST_F(TrainerTest, NonFiniteLossStopsNamingTheStep) {
+  config_.train.eval_every = 1;
+  TrainHooks hooks;
+  hooks.on_loss = [](torch::Tensor& loss, int64_t step) {
+    if (step == 2) loss = loss * std::numeric_limits<double>::quiet_NaN();
+  };
+  auto t = trainer("nan", hooks);
+  try {
+    t->run(false);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("not finite"), std::string::npos) << what;
+    EXPECT_NE(what.find("at step 3"), std::string::npos) << what;
+    EXPECT_NE(what.find("step-000000002"), std::string::npos) << what;  // the last good one
+  }
+  EXPECT_FALSE(std::filesystem::exists(RunDir(dir_.file("nan")).step_checkpoint(3)));
+}
+
+}  // namespace
+}  // namespace unbert
