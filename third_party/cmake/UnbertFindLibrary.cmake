@@ -1,0 +1,30 @@
+# unbert_find_library(NAME pkg-config-module header "lib1;lib2")
+# Defines the imported target unbert::NAME: from pkg-config when it is there,
+# else from find_path/find_library (machines without pkg-config).
+find_package(PkgConfig QUIET)
+
+function(unbert_find_library name module header libraries)
+  if(PkgConfig_FOUND)
+    pkg_check_modules(${name} QUIET IMPORTED_TARGET ${module})
+    if(TARGET PkgConfig::${name})
+      add_library(unbert::${name} ALIAS PkgConfig::${name})
+      return()
+    endif()
+  endif()
+  find_path(${name}_INCLUDE_DIR ${header})
+  set(found_libraries "")
+  foreach(library IN LISTS libraries)
+    find_library(${name}_${library}_LIBRARY ${library})
+    if(NOT ${name}_${library}_LIBRARY)
+      message(FATAL_ERROR "unbert needs lib${library} (${module}); on Debian run scripts/setup.sh")
+    endif()
+    list(APPEND found_libraries ${${name}_${library}_LIBRARY})
+  endforeach()
+  if(NOT ${name}_INCLUDE_DIR)
+    message(FATAL_ERROR "unbert needs ${header} (${module}); on Debian run scripts/setup.sh")
+  endif()
+  add_library(unbert::${name} INTERFACE IMPORTED GLOBAL)
+  set_target_properties(unbert::${name} PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${${name}_INCLUDE_DIR}"
+    INTERFACE_LINK_LIBRARIES "${found_libraries}")
+endfunction()
