@@ -92,15 +92,6 @@ std::vector<float> score_split(Inference& in, const Behaviors& behaviors, double
   return scores;
 }
 
-nlohmann::json metrics_json(const MetricSummary& m) {
-  return {{"auc", m.auc},
-          {"mrr", m.mrr},
-          {"ndcg@5", m.ndcg5},
-          {"ndcg@10", m.ndcg10},
-          {"impressions", m.impressions},
-          {"single_class_impressions", m.single_class}};
-}
-
 int run_eval(const ScoreSplitOptions& o) {
   std::vector<std::string> splits{o.split};
   if (o.by_day && o.split != "train") splits.push_back("train");
@@ -129,7 +120,7 @@ int run_eval(const ScoreSplitOptions& o) {
     }
   }
   write_text_atomic(out_dir + "/scores.tsv", table);
-  nlohmann::json report = metrics_json(m);
+  nlohmann::json report = m.to_json();
   report["checkpoint"] = in->checkpoint;
   report["split"] = o.split;
   report["impressions_per_second"] = behaviors.size() / std::max(seconds, 1e-9);
@@ -137,7 +128,7 @@ int run_eval(const ScoreSplitOptions& o) {
     auto seen = news_in_behaviors(in->data.split("train"), in->data.news.size());
     nlohmann::json days = nlohmann::json::array();
     for (const auto& day : metrics_by_day(behaviors, scores, seen)) {
-      nlohmann::json row = metrics_json(day.metrics);
+      nlohmann::json row = day.metrics.to_json();
       row["day"] = day.day;
       row["unseen_share"] = day.unseen_share;
       days.push_back(row);

@@ -17,16 +17,6 @@ struct ScoreOptions {
   bool json = false;
 };
 
-nlohmann::json summary_json(const MetricSummary& s) {
-  return {{"auc", s.auc},
-          {"mrr", s.mrr},
-          {"ndcg@5", s.ndcg5},
-          {"ndcg@10", s.ndcg10},
-          {"impressions", s.impressions},
-          {"auc_impressions", s.auc_impressions},
-          {"single_class_impressions", s.single_class}};
-}
-
 int run_score(const ScoreOptions& o) {
   std::vector<ImpressionList> truth;
   std::string truth_path = o.truth.empty() ? o.behaviors : o.truth;
@@ -44,7 +34,7 @@ int run_score(const ScoreOptions& o) {
     spdlog::warn("[score] {} of {} impressions have one class only: left out of the AUC mean",
                  s.single_class, s.impressions);
   if (o.json)
-    std::cout << summary_json(s).dump(2) << "\n";
+    std::cout << s.to_json().dump(2) << "\n";
   else
     std::cout << s.to_text() << "\n";
   return 0;

@@ -149,4 +149,14 @@ std::string MetricSummary::to_text() const {
   return buffer;
 }
 
+nlohmann::json MetricSummary::to_json() const {
+  return {{"auc", auc},
+          {"mrr", mrr},
+          {"ndcg@5", ndcg5},
+          {"ndcg@10", ndcg10},
+          {"impressions", impressions},
+          {"auc_impressions", auc_impressions},
+          {"single_class_impressions", single_class}};
+}
+
 }  // namespace unbert

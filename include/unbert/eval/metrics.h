@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace unbert {
 
 struct ImpressionMetrics {
@@ -42,6 +44,7 @@ struct MetricSummary {
   std::size_t single_class = 0;  // impressions without an AUC
 
   std::string to_text() const;  // "AUC:0.6762\nMRR:..." like the official scorer
+  nlohmann::json to_json() const;
 };
 
 class MetricAccumulator {
