@@ -19,6 +19,11 @@ Command add_synth_command(CLI::App& root) {
   app->add_option("--days", o->days, "days (last: test, one before: dev)")->capture_default_str();
   app->add_option("--candidates", o->candidates, "mean candidates per impression")
       ->capture_default_str();
+  app->add_option("--interests", o->interests, "(topic, place) pairs a user follows, at most")
+      ->capture_default_str();
+  app->add_option("--history-focus", o->history_focus,
+                  "share of past clicks on followed news (lower: a harder task)")
+      ->capture_default_str();
   app->add_option("--seed", o->seed, "random seed")->capture_default_str();
   return {app, [out, o] {
             SynthSummary s = write_synthetic_mind(*out, *o);

@@ -228,8 +228,11 @@ void write_news(const std::string& path, const std::vector<News>& all, const std
 
 SynthSummary write_synthetic_mind(const std::string& out, const SynthOptions& o) {
   namespace fs = std::filesystem;
-  if (o.users < 1 || o.news_per_day < 10 || o.days < 3 || o.candidates < 2)
-    throw UsageError("synth: needs --users >= 1, --news >= 10, --days >= 3");
+  if (o.users < 1 || o.news_per_day < 10 || o.days < 3 || o.candidates < 2 || o.interests < 1 ||
+      o.history_focus < 0 || o.history_focus > 1)
+    throw UsageError(
+        "synth: needs --users >= 1, --news >= 10, --days >= 3, --candidates >= 2, "
+        "--interests >= 1 and --history-focus in [0, 1]");
   for (const char* split : {"train", "dev", "test"})
     for (const char* file : {"news.tsv", "behaviors.tsv"})
       if (fs::exists(fs::path(out) / split / file))
@@ -249,7 +252,7 @@ SynthSummary write_synthetic_mind(const std::string& out, const SynthOptions& o)
   for (std::size_t u = 0; u < users.size(); ++u) {
     User& user = users[u];
     user.id = "U" + std::to_string(u + 1);
-    int interests = 1 + g.uniform(3);
+    int interests = 1 + g.uniform(static_cast<int>(o.interests));
     for (int k = 0; k < interests; ++k)
       user.interests.emplace_back(g.uniform(static_cast<int>(topics().size())),
                                   g.uniform(static_cast<int>(places().size())));
@@ -260,7 +263,7 @@ SynthSummary write_synthetic_mind(const std::string& out, const SynthOptions& o)
     int length = g.uniform(25);
     std::set<int> seen;  // a news is clicked once
     for (int k = 0; k < length; ++k) {
-      int n = !liked.empty() && g.real() < 0.85 ? g.pick(liked) : g.pick(other);
+      int n = !liked.empty() && g.real() < o.history_focus ? g.pick(liked) : g.pick(other);
       if (seen.insert(n).second) user.history.push_back(n);
     }
   }

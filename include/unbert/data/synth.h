@@ -16,7 +16,9 @@ struct SynthOptions {
   int64_t news_per_day = 300;
   int64_t days = 6;  // the last day is test, the one before dev, the rest train
   int64_t impressions_per_user_day = 1;
-  int64_t candidates = 37;  // mean impression size, as in MIND
+  int64_t candidates = 37;     // mean impression size, as in MIND
+  int64_t interests = 1;       // (topic, place) pairs a user follows, at most
+  double history_focus = 1.0;  // share of past clicks on the news a user follows
   uint64_t seed = 1;
 };
 
