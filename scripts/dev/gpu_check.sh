@@ -16,19 +16,10 @@ cmake -S . -B $B -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$TP;$D
 cmake --build $B -j 16 > $OUT/build.log 2>&1 || { grep -E "error" $OUT/build.log | head -30; tail -20 $OUT/build.log; exit 1; }
 echo BUILD OK
 timeout 150 $B/tests/unbert_tests --gtest_brief=1 > $OUT/tests.log 2>&1; tail -12 $OUT/tests.log
+SRC=$PWD
 W=/tmp/w; mkdir -p $W; cd $W || exit 1
-$B/unbert synth --out data --users 2000 --news 300 --days 6 --seed 1
-cat > gpu.json <<'JSON'
-{
-  "data": {"train_dir": "data/train", "dev_dir": "data/dev", "test_dir": "data/test", "cache_dir": "cache"},
-  "text": {"tokenizer": "sentencepiece", "spm_model": "spm/titles.model", "spm_vocab_size": 1000,
-           "nsep_token": "[NSEP]"},
-  "model": {"pretrained": "", "hidden_size": 256, "num_layers": 4, "num_heads": 4,
-            "intermediate_size": 1024, "random_init": "matching", "news_level": {"layers": 2}},
-  "train": {"lr": 5e-4, "batch_size": 128, "micro_batch": 128, "epochs": 3, "warmup_ratio": 0.1,
-            "eval_every": 100, "log_every": 50, "precision": "bf16"}
-}
-JSON
+# shellcheck source=scripts/dev/gpu_workload.sh
+source "$SRC/scripts/dev/gpu_workload.sh"
 timeout 170 $B/unbert train --config gpu.json --device cuda 2>&1 | grep -E "model\]|valid|samples/s|done|error" | tail -25
 $B/unbert eval --split dev --by-day 2>&1 | tail -12
 $B/unbert predict 2>&1 | tail -2

@@ -12,18 +12,9 @@ echo BUILD OK
 DBG=$(command -v cuda-gdb || command -v gdb || true); echo "debugger: $DBG"
 timeout 60 $DBG -batch -ex run -ex bt --args $B/tests/unbert_tests --gtest_list_tests > $OUT/tests_bt.log 2>&1
 grep -E "^#|signal|SIG" $OUT/tests_bt.log | head -25
+SRC=$PWD
 W=/tmp/w; mkdir -p $W; cd $W || exit 1
-$B/unbert synth --out data --users 2000 --news 300 --days 6 --seed 1 > /dev/null
-cat > gpu.json <<'JSON'
-{
-  "data": {"train_dir": "data/train", "dev_dir": "data/dev", "test_dir": "data/test", "cache_dir": "cache"},
-  "text": {"tokenizer": "sentencepiece", "spm_model": "spm/titles.model", "spm_vocab_size": 1000,
-           "nsep_token": "[NSEP]"},
-  "model": {"pretrained": "", "hidden_size": 256, "num_layers": 4, "num_heads": 4,
-            "intermediate_size": 1024, "random_init": "matching", "news_level": {"layers": 2}},
-  "train": {"lr": 5e-4, "batch_size": 128, "micro_batch": 128, "epochs": 3, "warmup_ratio": 0.1,
-            "eval_every": 100, "log_every": 50, "precision": "bf16"}
-}
-JSON
+# shellcheck source=scripts/dev/gpu_workload.sh
+source "$SRC/scripts/dev/gpu_workload.sh"
 timeout 200 $DBG -batch -ex run -ex bt --args $B/unbert --log-level warn train --config gpu.json --device cuda > $OUT/train_bt.log 2>&1
 grep -E "^#|signal|SIG|error" $OUT/train_bt.log | head -30

@@ -160,7 +160,7 @@ double Trainer::train_step(const StepBatches& step) {
   const bool fp16 = t.precision == Precision::Fp16 && device_.is_cuda();
   model_->train();
   optimizer_->zero_grad();
-  double step_loss = 0;
+  torch::Tensor total;  // the step's loss, summed on the device
   for (std::size_t m = 0; m < step.micro.size(); ++m) {
     Batch batch = step.micro[m].to(device_);
     torch::Tensor logits;
@@ -181,16 +181,17 @@ double Trainer::train_step(const StepBatches& step) {
     }
     loss = loss * (static_cast<double>(step.micro_units[m]) / static_cast<double>(step.units));
     if (hooks_.on_loss) hooks_.on_loss(loss, state_.step);
-    double value = loss.item<double>();
-    if (!std::isfinite(value)) {
-      auto last = run_.latest_checkpoint();
-      throw Error("train: the loss is not finite (" + std::to_string(value) + ") at step " +
-                  std::to_string(state_.step + 1) + " (epoch " + std::to_string(state_.epoch + 1) +
-                  "); stopped without updating the weights; last good checkpoint: " +
-                  (last ? *last : std::string("none")) + "; lower train.lr or check the data");
-    }
     (fp16 ? loss * state_.loss_scale : loss).backward();
-    step_loss += value;
+    total = total.defined() ? total + loss.detach() : loss.detach();
+  }
+  // One device sync per step; the weights change only after this check.
+  double step_loss = total.item<double>();
+  if (!std::isfinite(step_loss)) {
+    auto last = run_.latest_checkpoint();
+    throw Error("train: the loss is not finite (" + std::to_string(step_loss) + ") at step " +
+                std::to_string(state_.step + 1) + " (epoch " + std::to_string(state_.epoch + 1) +
+                "); stopped without updating the weights; last good checkpoint: " +
+                (last ? *last : std::string("none")) + "; lower train.lr or check the data");
   }
   bool apply = fp16 ? unscale_fp16_gradients() : true;
   if (apply) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -49,6 +50,15 @@ TEST(Synth, DeterministicPerSeedAndParsesCleanly) {
   EXPECT_EQ(a.dev_impressions,
             static_cast<int64_t>(
                 Behaviors::load(dir.file("a/dev/behaviors.tsv"), news, {}, nullptr).size()));
+}
+
+TEST(Synth, BadOptionsAreOneClearErrorLine) {
+  test::TempDir dir;
+  auto r = test::run_unbert("synth --out x --interests 0", dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("--interests >= 1"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("x")));
 }
 
 TEST(Synth, RefusesToOverwrite) {
