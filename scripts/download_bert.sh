@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Downloads bert-base-uncased (config.json, vocab.txt, model.safetensors) from the
 # HuggingFace hub into models/bert-base-uncased, the path configs/*.json use.
-# BERT_BASE_URL replaces the download location (a mirror, or file:// for tests).
+# --out DIR writes there instead. BERT_BASE_URL replaces the download location
+# (a mirror, or file:// for tests).
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
+usage() { echo "usage: scripts/download_bert.sh [--out DIR]" >&2; exit 2; }
+target=$(cd "$(dirname "$0")/.." && pwd)/models/bert-base-uncased
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) [ $# -ge 2 ] || usage; target=$(realpath -m "$2"); shift ;;
+    *) usage ;;
+  esac
+  shift
+done
 base=${BERT_BASE_URL:-https://huggingface.co/bert-base-uncased/resolve/main}
-target=models/bert-base-uncased
 command -v curl >/dev/null || { echo "download_bert: needs curl (apt-get install curl)" >&2; exit 1; }
 mkdir -p "$target"
 
@@ -21,7 +29,11 @@ for file in config.json vocab.txt model.safetensors; do
     continue
   fi
   echo "download_bert: fetching $base/$file"
-  curl -fL --retry 3 -o "$target/$file.part" "$base/$file"
+  if ! curl -fL --retry 3 -o "$target/$file.part" "$base/$file"; then
+    rm -f "$target/$file.part"
+    echo "download_bert: could not fetch $base/$file (curl's reason above); check the network or BERT_BASE_URL" >&2
+    exit 1
+  fi
   if [ -n "${sha256[$file]:-}" ] && [ "${BERT_SKIP_DIGEST:-0}" != 1 ]; then
     got=$(sha256sum "$target/$file.part" | cut -d' ' -f1)
     if [ "$got" != "${sha256[$file]}" ]; then

@@ -2,23 +2,26 @@
 # Downloads the Microsoft News Dataset (MIND) into data/ in the official layout:
 #   scripts/download_mind.sh small   -> data/MINDsmall_train, data/MINDsmall_dev
 #   scripts/download_mind.sh large   -> data/MINDlarge_train, data/MINDlarge_dev, data/MINDlarge_test
+#   --out DIR puts the folders in DIR instead of the repository's data/.
 # Shows the licence and asks to accept it (--yes or MIND_ACCEPT_LICENSE=1 to accept
 # non-interactively). Each archive is checked (zip integrity, news.tsv and
 # behaviors.tsv inside) before it is unpacked; existing folders are kept.
 # MIND_BASE_URL replaces the download location (a mirror, or file:// for tests).
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
-usage() { echo "usage: scripts/download_mind.sh small|large [--yes]" >&2; exit 2; }
+usage() { echo "usage: scripts/download_mind.sh small|large [--yes] [--out DIR]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 size=$1
 shift
 accept=${MIND_ACCEPT_LICENSE:-0}
-for arg in "$@"; do
-  case "$arg" in
+out=$(cd "$(dirname "$0")/.." && pwd)/data
+while [ $# -gt 0 ]; do
+  case "$1" in
     --yes) accept=1 ;;
+    --out) [ $# -ge 2 ] || usage; out=$(realpath -m "$2"); shift ;;
     *) usage ;;
   esac
+  shift
 done
 case "$size" in
   small) splits=(MINDsmall_train MINDsmall_dev) ;;
@@ -47,24 +50,33 @@ if [ "$accept" != 1 ]; then
   esac
 fi
 
-mkdir -p data
+mkdir -p "$out"
 for split in "${splits[@]}"; do
-  target=data/$split
+  target=$out/$split
   if [ -f "$target/news.tsv" ] && [ -f "$target/behaviors.tsv" ]; then
     echo "download_mind: $target is there already; kept"
     continue
   fi
-  archive=data/$split.zip
+  archive=$out/$split.zip
   echo "download_mind: fetching $base/$split.zip"
-  curl -fL --retry 3 -o "$archive.part" "$base/$split.zip"
-  mv "$archive.part" "$archive"
-  if ! unzip -tq "$archive" >/dev/null; then
-    echo "download_mind: $archive is damaged (zip check failed); delete it and retry" >&2
+  if ! curl -fL --retry 3 -o "$archive.part" "$base/$split.zip"; then
+    rm -f "$archive.part"
+    echo "download_mind: could not fetch $base/$split.zip (curl's reason above); check the network or MIND_BASE_URL" >&2
     exit 1
   fi
+  mv "$archive.part" "$archive"
+  if ! unzip -tq "$archive" >/dev/null 2>&1; then
+    rm -f "$archive"
+    echo "download_mind: $base/$split.zip is damaged (zip check failed); removed, run again" >&2
+    exit 1
+  fi
+  # The listing is read whole first: grep -q stopping early would fail the
+  # pipe (SIGPIPE under pipefail) at random.
+  members=$(unzip -Z1 "$archive")
   for member in news.tsv behaviors.tsv; do
-    if ! unzip -Z1 "$archive" | grep -qx "$member"; then
-      echo "download_mind: $archive has no $member at its root: not a MIND archive" >&2
+    if ! grep -qx "$member" <<< "$members"; then
+      rm -f "$archive"
+      echo "download_mind: $base/$split.zip has no $member at its root: not a MIND archive" >&2
       exit 1
     fi
   done

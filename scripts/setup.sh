@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libtorch-dev libsentencepiece-dev nlohmann-json3-dev
-  libcli11-dev libspdlog-dev libgtest-dev libutf8proc-dev libzip-dev libopenblas0-openmp)
+  libcli11-dev libspdlog-dev libgtest-dev libutf8proc-dev libzip-dev libopenblas0-openmp
+  curl unzip python3-matplotlib  # download scripts; training curves
+  zip shellcheck)                # script tests
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"

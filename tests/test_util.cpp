@@ -51,6 +51,11 @@ std::string shared_dir() {
   return UNBERT_SHARED_DIR;
 }
 
+bool slow_tests_enabled() {
+  const char* setting = std::getenv("UNBERT_SLOW_TESTS");
+  return setting != nullptr && std::string(setting) == "1";
+}
+
 void write_tiny_mind(const TempDir& dir) {
   std::string news =
       "N1\tsports\tfootball\tThe team won the cup\t\t\t[]\t[]\n"

@@ -36,6 +36,8 @@ int spawn_unbert(const std::string& args, const std::string& cwd);
 int wait_for(int pid);
 
 std::string shared_dir();  // ../shared beside the checkout
+// Tests of minutes run only with UNBERT_SLOW_TESTS=1 (CTest sets it for them).
+bool slow_tests_enabled();
 
 // A tiny MIND dataset (train/, dev/, test/ with news.tsv and behaviors.tsv)
 // under `dir`, and a config JSON using the tiny-bert vocabulary from shared/.

@@ -7,7 +7,7 @@
 #include <iostream>
 #include <memory>
 
-#include "unbert/cli/command.h"
+#include "unbert/cli/steps.h"
 #include "unbert/common/error.h"
 #include "unbert/common/fs.h"
 #include "unbert/common/log.h"
@@ -22,12 +22,6 @@
 
 namespace unbert::cli {
 namespace {
-
-struct ScoreSplitOptions {
-  ConfigOptions config;
-  std::string run_dir, checkpoint, device, split;
-  bool by_day = false;
-};
 
 // A run's checkpoint, data and tokenizer, ready to score one split.
 struct Inference {
@@ -92,7 +86,36 @@ std::vector<float> score_split(Inference& in, const Behaviors& behaviors, double
   return scores;
 }
 
-int run_eval(const ScoreSplitOptions& o) {
+std::string scores_table(const Behaviors& behaviors, const NewsTable& news,
+                         const std::vector<float>& scores) {
+  std::string table = "impression_id\tnews_id\tlabel\tscore\n";
+  char score_text[32];
+  for (std::size_t i = 0; i < behaviors.size(); ++i) {
+    Impression imp = behaviors[i];
+    for (std::size_t c = 0; c < imp.candidates.size(); ++c) {
+      std::snprintf(score_text, sizeof score_text, "%.7g",
+                    scores[behaviors.candidate_offset(i) + c]);
+      table += std::to_string(imp.id) + "\t" + std::string(news.id(imp.candidates[c])) + "\t" +
+               std::to_string(imp.labels[c]) + "\t" + score_text + "\n";
+    }
+  }
+  return table;
+}
+
+nlohmann::json by_day_report(const std::vector<DayMetrics>& days) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& day : days) {
+    nlohmann::json row = day.metrics.to_json();
+    row["day"] = day.day;
+    row["unseen_share"] = day.unseen_share;
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+EvalResult evaluate_split(const ScoreSplitOptions& o) {
   std::vector<std::string> splits{o.split};
   if (o.by_day && o.split != "train") splits.push_back("train");
   auto in = prepare(o, splits);
@@ -104,63 +127,59 @@ int run_eval(const ScoreSplitOptions& o) {
                      o.split + "' for leaderboard files");
   double seconds = 0;
   auto scores = score_split(*in, behaviors, &seconds);
-  MetricSummary m = metrics_of(behaviors, scores);
-
-  std::string out_dir = in->run->file("eval/" + o.split);
-  std::filesystem::create_directories(out_dir);
-  std::string table = "impression_id\tnews_id\tlabel\tscore\n";
-  char score_text[32];
-  for (std::size_t i = 0; i < behaviors.size(); ++i) {
-    Impression imp = behaviors[i];
-    for (std::size_t c = 0; c < imp.candidates.size(); ++c) {
-      std::snprintf(score_text, sizeof score_text, "%.7g",
-                    scores[behaviors.candidate_offset(i) + c]);
-      table += std::to_string(imp.id) + "\t" + std::string(in->data.news.id(imp.candidates[c])) +
-               "\t" + std::to_string(imp.labels[c]) + "\t" + score_text + "\n";
-    }
-  }
-  write_text_atomic(out_dir + "/scores.tsv", table);
-  nlohmann::json report = m.to_json();
+  EvalResult result;
+  result.metrics = metrics_of(behaviors, scores);
+  result.out_dir = in->run->file("eval/" + o.split);
+  std::filesystem::create_directories(result.out_dir);
+  write_text_atomic(result.out_dir + "/scores.tsv", scores_table(behaviors, in->data.news, scores));
+  nlohmann::json& report = result.report;
+  report = result.metrics.to_json();
   report["checkpoint"] = in->checkpoint;
   report["split"] = o.split;
   report["impressions_per_second"] = behaviors.size() / std::max(seconds, 1e-9);
   if (o.by_day) {
     auto seen = news_in_behaviors(in->data.split("train"), in->data.news.size());
-    nlohmann::json days = nlohmann::json::array();
-    for (const auto& day : metrics_by_day(behaviors, scores, seen)) {
-      nlohmann::json row = day.metrics.to_json();
-      row["day"] = day.day;
-      row["unseen_share"] = day.unseen_share;
-      days.push_back(row);
-    }
-    report["by_day"] = days;
+    report["by_day"] = by_day_report(metrics_by_day(behaviors, scores, seen));
   }
-  write_text_atomic(out_dir + "/metrics.json", report.dump(2) + "\n");
-
-  std::cout << m.to_text() << "\n";
-  if (m.single_class > 0)
-    std::cout << "(" << m.single_class << " of " << m.impressions
-              << " impressions have one class only: left out of AUC)\n";
-  if (o.by_day) {
-    std::cout << "\nday         impressions  unseen    AUC     MRR  nDCG@5 nDCG@10\n";
-    for (const auto& row : report["by_day"]) {
-      std::printf(
-          "%-11s %11lld  %5.1f%%  %.4f  %.4f  %.4f  %.4f\n", row["day"].get<std::string>().c_str(),
-          static_cast<long long>(row["impressions"].get<int64_t>()),
-          100 * row["unseen_share"].get<double>(), row["auc"].get<double>(),
-          row["mrr"].get<double>(), row["ndcg@5"].get<double>(), row["ndcg@10"].get<double>());
-    }
-  }
-  std::cout << "scores and metrics: " << out_dir << "\n";
-  return 0;
+  write_text_atomic(result.out_dir + "/metrics.json", report.dump(2) + "\n");
+  return result;
 }
 
-int run_predict(const ScoreSplitOptions& o) {
+SubmissionFiles predict_split(const ScoreSplitOptions& o) {
   auto in = prepare(o, {o.split});
   const Behaviors& behaviors = in->data.split(o.split);
   double seconds = 0;
   auto scores = score_split(*in, behaviors, &seconds);
-  SubmissionFiles files = write_submission(behaviors, scores, in->run->file("predict/" + o.split));
+  return write_submission(behaviors, scores, in->run->file("predict/" + o.split));
+}
+
+namespace {
+
+void print_by_day(const nlohmann::json& days) {
+  std::cout << "\nday         impressions  unseen    AUC     MRR  nDCG@5 nDCG@10\n";
+  for (const auto& row : days) {
+    std::printf(
+        "%-11s %11lld  %5.1f%%  %.4f  %.4f  %.4f  %.4f\n", row["day"].get<std::string>().c_str(),
+        static_cast<long long>(row["impressions"].get<int64_t>()),
+        100 * row["unseen_share"].get<double>(), row["auc"].get<double>(), row["mrr"].get<double>(),
+        row["ndcg@5"].get<double>(), row["ndcg@10"].get<double>());
+  }
+}
+
+int run_eval(const ScoreSplitOptions& o) {
+  EvalResult result = evaluate_split(o);
+  const MetricSummary& m = result.metrics;
+  std::cout << m.to_text() << "\n";
+  if (m.single_class > 0)
+    std::cout << "(" << m.single_class << " of " << m.impressions
+              << " impressions have one class only: left out of AUC)\n";
+  if (o.by_day) print_by_day(result.report["by_day"]);
+  std::cout << "scores and metrics: " << result.out_dir << "\n";
+  return 0;
+}
+
+int run_predict(const ScoreSplitOptions& o) {
+  SubmissionFiles files = predict_split(o);
   std::cout << "wrote " << files.text << "\n"
             << "upload " << files.zip << " to the MIND leaderboard\n";
   return 0;

@@ -3,7 +3,7 @@
 #include <iostream>
 #include <memory>
 
-#include "unbert/cli/command.h"
+#include "unbert/cli/steps.h"
 #include "unbert/common/fs.h"
 #include "unbert/common/log.h"
 #include "unbert/common/signals.h"
@@ -15,12 +15,6 @@
 
 namespace unbert::cli {
 namespace {
-
-struct TrainOptions {
-  ConfigOptions config;
-  std::string run_dir, device;
-  bool resume = false;
-};
 
 // Keys that may change between a run and its resumption.
 bool operational_key(const std::string& key) {
@@ -59,7 +53,9 @@ std::vector<std::string> splits_for_training(const DataConfig& data) {
   return splits;
 }
 
-int run_train(const TrainOptions& o) {
+}  // namespace
+
+TrainResult train_run(const TrainOptions& o) {
   RunConfig config = o.config.load();
   if (!o.run_dir.empty()) config.run_dir = o.run_dir;
   if (!o.device.empty()) config.device = o.device;
@@ -77,7 +73,7 @@ int run_train(const TrainOptions& o) {
   std::filesystem::create_directories(run.path());
   if (!o.resume) write_text_atomic(run.file("config.json"), config_to_json(config).dump(2) + "\n");
   add_log_file(run.file("unbert.log"));
-  remember_latest_run(run.path());
+  if (o.remember_latest) remember_latest_run(run.path());
   spdlog::info("[train] run directory {}", run.path());
 
   torch::Device device = resolve_device(config.device);
@@ -87,9 +83,21 @@ int run_train(const TrainOptions& o) {
   Trainer trainer(config, data, *text, run, device);
   trainer.run(o.resume);
   const TrainingState& state = trainer.state();
-  if (state.best_auc >= 0)
-    std::cout << "best dev AUC " << state.best_auc << " at step " << state.best_step << "\n";
-  std::cout << "run directory: " << run.path() << " (best model: " << run.best_checkpoint()
+  TrainResult result;
+  result.run_dir = run.path();
+  result.best_checkpoint = run.model_checkpoint();
+  result.best_auc = state.best_auc;
+  result.best_step = state.best_step;
+  return result;
+}
+
+namespace {
+
+int run_train(const TrainOptions& o) {
+  TrainResult result = train_run(o);
+  if (result.best_auc >= 0)
+    std::cout << "best dev AUC " << result.best_auc << " at step " << result.best_step << "\n";
+  std::cout << "run directory: " << result.run_dir << " (best model: " << result.best_checkpoint
             << ")\n";
   return 0;
 }

@@ -43,6 +43,14 @@ std::vector<std::filesystem::path> plugin_candidates() {
   return out;
 }
 
+// Debian's libsentencepiece exports a protobuf that crashes next to Debian
+// LibTorch's, hence a namespace of its own. UNBERT_SPM_ISOLATE=0 loads it
+// plainly instead: for LibTorch builds without that clash, and to bisect.
+bool isolated_namespace() {
+  const char* setting = std::getenv("UNBERT_SPM_ISOLATE");
+  return setting == nullptr || std::string(setting) != "0";
+}
+
 const Plugin& plugin() {
   static Plugin loaded;
   static std::once_flag once;
@@ -52,7 +60,8 @@ const Plugin& plugin() {
     std::string tried;
     for (const auto& path : plugin_candidates()) {
       if (!std::filesystem::exists(path)) continue;
-      handle = dlmopen(LM_ID_NEWLM, path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      handle = isolated_namespace() ? dlmopen(LM_ID_NEWLM, path.c_str(), RTLD_NOW | RTLD_LOCAL)
+                                    : dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
       if (handle) break;
       tried += std::string(" (") + dlerror() + ")";
     }

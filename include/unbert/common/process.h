@@ -1,0 +1,17 @@
+// Running a helper program (the plot script) without a shell.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace unbert {
+
+// Runs argv[0] (looked up on PATH) with stdout and stderr sent to
+// `output_file`, and waits. Returns its exit code; -1 when it could not be
+// started (not found), 128 + N when killed by signal N.
+int run_program(const std::vector<std::string>& argv, const std::string& output_file);
+
+// The folder holding the running executable.
+std::string executable_dir();
+
+}  // namespace unbert
