@@ -42,12 +42,10 @@ void check_out_folder(const fs::path& out) {
 
 // The demo config with every path the demo writes placed inside `out`.
 RunConfig demo_config(const DemoOptions& o, const fs::path& out) {
-  nlohmann::json tree = o.config.config.empty() ? nlohmann::json::parse(kDemoConfigJson)
-                                                : read_json_file(o.config.config);
-  if (!tree.is_object()) throw UsageError(o.config.config + ": expected a JSON object");
-  if (!tree.contains("name")) tree["name"] = "demo";
-  for (const auto& assignment : o.config.overrides) apply_override(tree, assignment);
-  RunConfig config = config_from_json(tree);
+  RunConfig config =
+      o.config.config.empty()
+          ? load_config_tree(nlohmann::json::parse(kDemoConfigJson), o.config.overrides)
+          : o.config.load();
   auto inside = [&](std::string& path) {
     if (!path.empty() && fs::path(path).is_relative()) path = (out / path).string();
   };

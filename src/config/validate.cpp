@@ -92,6 +92,10 @@ RunConfig load_config(const std::optional<std::string>& path,
     if (!tree.is_object()) throw UsageError(*path + ": expected a JSON object at the top level");
     if (!tree.contains("name")) tree["name"] = std::filesystem::path(*path).stem().string();
   }
+  return load_config_tree(std::move(tree), overrides);
+}
+
+RunConfig load_config_tree(nlohmann::json tree, const std::vector<std::string>& overrides) {
   for (const auto& assignment : overrides) apply_override(tree, assignment);
   RunConfig config = config_from_json(tree);
   validate(config);

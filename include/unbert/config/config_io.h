@@ -29,6 +29,8 @@ void validate(const RunConfig& config);
 // defaults < file < overrides, then validate. `name` defaults to the file stem.
 RunConfig load_config(const std::optional<std::string>& path,
                       const std::vector<std::string>& overrides);
+// The same for a config already read (a JSON object).
+RunConfig load_config_tree(nlohmann::json tree, const std::vector<std::string>& overrides);
 
 // One row per leaf key, for docs and `unbert config --keys`.
 struct ConfigKeyInfo {
