@@ -33,12 +33,12 @@ std::string TempDir::write(const std::string& name, const std::string& text) con
 }
 
 CommandResult run_unbert(const std::string& args, const std::string& cwd,
-                         const std::string& stdin_text) {
+                         const std::string& stdin_text, const std::string& env) {
   TempDir io;
   std::string in = io.write("stdin", stdin_text);
-  std::string command = "cd '" + cwd + "' && '" + std::string(UNBERT_BINARY) + "' " + args +
-                        " < '" + in + "' > '" + io.file("stdout") + "' 2> '" + io.file("stderr") +
-                        "'";
+  std::string command = "cd '" + cwd + "' && " + env + " '" + std::string(UNBERT_BINARY) + "' " +
+                        args + " < '" + in + "' > '" + io.file("stdout") + "' 2> '" +
+                        io.file("stderr") + "'";
   int status = std::system(command.c_str());
   CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

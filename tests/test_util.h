@@ -26,8 +26,9 @@ struct CommandResult {
 };
 
 // Runs the built `unbert` with `args` (a shell-quoted string) in `cwd`.
+// `env` ("NAME=value ...") is set for that run only.
 CommandResult run_unbert(const std::string& args, const std::string& cwd = ".",
-                         const std::string& stdin_text = "");
+                         const std::string& stdin_text = "", const std::string& env = "");
 
 // Starts `unbert` with `args` (a shell-quoted string) in `cwd` without waiting;
 // its stdout and stderr go to files in `cwd`.

@@ -36,7 +36,7 @@ void check_out_folder(const fs::path& out) {
   if (!fs::exists(out)) return;
   if (fs::is_directory(out) && fs::is_empty(out)) return;
   throw UsageError("demo: " + out.string() +
-                   " already exists and is not empty; remove it or pass --out NEW_FOLDER "
+                   " already exists and is not an empty folder; remove it or pass --out NEW_FOLDER "
                    "(nothing was changed)");
 }
 

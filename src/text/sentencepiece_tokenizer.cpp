@@ -30,9 +30,30 @@ struct Plugin {
   unbert_spm_train_fn train = nullptr;
 };
 
+// Sends stderr to /dev/null while alive; restores it however the scope ends.
+class StderrMuted {
+ public:
+  StderrMuted() : saved_(::dup(STDERR_FILENO)) {
+    int null_fd = ::open("/dev/null", O_WRONLY);
+    if (saved_ >= 0 && null_fd >= 0) ::dup2(null_fd, STDERR_FILENO);
+    if (null_fd >= 0) ::close(null_fd);
+  }
+  ~StderrMuted() {
+    if (saved_ < 0) return;
+    ::dup2(saved_, STDERR_FILENO);
+    ::close(saved_);
+  }
+  StderrMuted(const StderrMuted&) = delete;
+  StderrMuted& operator=(const StderrMuted&) = delete;
+
+ private:
+  int saved_;
+};
+
+// UNBERT_SPM_PLUGIN, when set, is the only place looked at.
 std::vector<std::filesystem::path> plugin_candidates() {
   std::vector<std::filesystem::path> out;
-  if (const char* forced = std::getenv("UNBERT_SPM_PLUGIN")) out.emplace_back(forced);
+  if (const char* forced = std::getenv("UNBERT_SPM_PLUGIN")) return {forced};
   std::error_code error;
   auto exe_dir = std::filesystem::read_symlink("/proc/self/exe", error).parent_path();
   if (!error) {
@@ -66,9 +87,13 @@ const Plugin& plugin() {
       tried += std::string(" (") + dlerror() + ")";
     }
     if (!handle) {
-      failure = std::string("SentencePiece plugin ") + kPluginName +
-                " not found beside the unbert binary" + tried +
-                "; rebuild with scripts/setup.sh or set UNBERT_SPM_PLUGIN to its path";
+      const char* forced = std::getenv("UNBERT_SPM_PLUGIN");
+      failure = forced ? std::string("UNBERT_SPM_PLUGIN=") + forced + ": cannot load it" +
+                             (tried.empty() ? " (no such file)" : tried) + "; point it at build/" +
+                             kPluginName + " or unset it"
+                       : std::string("SentencePiece plugin ") + kPluginName +
+                             " not found beside the unbert binary" + tried +
+                             "; rebuild with scripts/setup.sh or set UNBERT_SPM_PLUGIN to its path";
       return;
     }
     auto symbol = [&](const char* name) {
@@ -179,17 +204,14 @@ void train_sentencepiece(const std::vector<std::string_view>& sentences,
                           text.nsep_token +
                           (text.lowercase ? " --normalization_rule_name=nmt_nfkc_cf" : "");
   char error[1024] = {0};
-  // SentencePiece echoes its arguments on stderr whatever minloglevel says;
-  // its errors come back in `error`, so stderr is muted for the call.
-  int saved_stderr = ::dup(STDERR_FILENO);
-  int null_fd = ::open("/dev/null", O_WRONLY);
-  if (saved_stderr >= 0 && null_fd >= 0) ::dup2(null_fd, STDERR_FILENO);
-  int status = plugin().train(arguments.c_str(), error, sizeof error);
-  if (saved_stderr >= 0) {
-    ::dup2(saved_stderr, STDERR_FILENO);
-    ::close(saved_stderr);
+  const Plugin& spm = plugin();  // may throw: before stderr is muted
+  int status = 0;
+  {
+    // SentencePiece echoes its arguments on stderr whatever minloglevel says;
+    // its errors come back in `error`.
+    StderrMuted muted;
+    status = spm.train(arguments.c_str(), error, sizeof error);
   }
-  if (null_fd >= 0) ::close(null_fd);
   std::filesystem::remove(corpus);
   if (status != 0) throw Error("SentencePiece training failed: " + std::string(error));
   spdlog::info("[text] trained SentencePiece model {} ({} sentences, vocab {})", model_path,

@@ -54,5 +54,22 @@ TEST(CliText, TokenizerTrainWritesASentencePieceModel) {
   EXPECT_FALSE(pieces.out.empty());
 }
 
+// Training mutes stderr around SentencePiece; a plugin that fails to load
+// must still end in a visible error line (it once exited 1 in silence).
+TEST(CliText, TokenizerTrainWithoutItsPluginSaysWhy) {
+  test::TempDir dir;
+  test::write_tiny_mind(dir);
+  std::string config = test::write_tiny_config(dir);
+  auto r = run_unbert("tokenizer train --config '" + config +
+                          "' --set text.tokenizer=sentencepiece --set text.spm_model=" +
+                          dir.file("spm/news.model") + " --set text.nsep_token=[NSEP]",
+                      ".", "", "UNBERT_SPM_PLUGIN=" + dir.file("missing.so"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("error: UNBERT_SPM_PLUGIN=" + dir.file("missing.so") +
+                       ": cannot load it (no such file)"),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace unbert

@@ -27,7 +27,8 @@ TEST(Demo, RefusesAFolderThatHoldsFiles) {
   std::string mine = dir.write("out/mine.txt", "keep me\n");
   auto demo = run_unbert("demo --out out", dir.path());
   EXPECT_EQ(demo.exit_code, 2);
-  EXPECT_NE(demo.err.find("out already exists and is not empty"), std::string::npos) << demo.err;
+  EXPECT_NE(demo.err.find("out already exists and is not an empty folder"), std::string::npos)
+      << demo.err;
   EXPECT_EQ(read_text_file(mine), "keep me\n");
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.file("out")), {}), 1);
 }
