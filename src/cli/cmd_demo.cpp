@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
 #include <memory>
 
 #include "unbert/cli/demo_config_json.h"
@@ -83,6 +82,7 @@ void print_table(const std::vector<Row>& rows) {
 // first Python that has matplotlib; returns what to tell the user.
 std::string plot_curves(const std::string& run_dir) {
   fs::path exe_dir = executable_dir();
+  if (exe_dir.empty()) return "skipped (cannot tell where the unbert executable is)";
   fs::path script;
   for (fs::path candidate :
        {exe_dir / "../scripts/plot_metrics.py", exe_dir / "../share/unbert/plot_metrics.py"})

@@ -34,7 +34,7 @@ int run_program(const std::vector<std::string>& argv, const std::string& output_
 std::string executable_dir() {
   std::error_code error;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
-  return error ? std::string(".") : exe.parent_path().string();
+  return error ? std::string() : exe.parent_path().string();
 }
 
 }  // namespace unbert

@@ -13,6 +13,7 @@
 #include "unbert/common/error.h"
 #include "unbert/common/hash.h"
 #include "unbert/common/log.h"
+#include "unbert/common/process.h"
 
 namespace unbert {
 namespace {
@@ -54,9 +55,8 @@ class StderrMuted {
 std::vector<std::filesystem::path> plugin_candidates() {
   std::vector<std::filesystem::path> out;
   if (const char* forced = std::getenv("UNBERT_SPM_PLUGIN")) return {forced};
-  std::error_code error;
-  auto exe_dir = std::filesystem::read_symlink("/proc/self/exe", error).parent_path();
-  if (!error) {
+  std::filesystem::path exe_dir = executable_dir();
+  if (!exe_dir.empty()) {
     for (const char* relative : {".", "..", "../lib", "../lib/unbert"})
       out.push_back(exe_dir / relative / kPluginName);
   }

@@ -11,7 +11,7 @@ namespace unbert {
 // started (not found), 128 + N when killed by signal N.
 int run_program(const std::vector<std::string>& argv, const std::string& output_file);
 
-// The folder holding the running executable.
+// The folder holding the running executable; empty when it cannot be told.
 std::string executable_dir();
 
 }  // namespace unbert
