@@ -17,6 +17,7 @@
 #include "unbert/eval/submission.h"
 #include "unbert/model/checkpoint.h"
 #include "unbert/model/device.h"
+#include "unbert/model/precision.h"
 #include "unbert/text/text_setup.h"
 #include "unbert/train/run_dir.h"
 
@@ -31,6 +32,7 @@ struct Inference {
   MindData data;
   std::unique_ptr<TextPipeline> text;
   torch::Device device = torch::kCPU;
+  ResolvedPrecision precision;
   Unbert model{nullptr};
 };
 
@@ -66,6 +68,7 @@ std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::
   expected.max_news_segments = in->config.text.max_news_segments;
   check_checkpoint_fits(info, expected, in->text->tokenizer->identity(), in->checkpoint);
   in->device = resolve_device(in->config.device);
+  in->precision = resolve_precision(in->config.eval.precision, in->device, "eval.precision");
   in->model = load_checkpoint_model(in->checkpoint, in->device);
   spdlog::info("[eval] checkpoint {}", in->checkpoint);
   return in;
@@ -75,14 +78,15 @@ std::vector<float> score_split(Inference& in, const Behaviors& behaviors, double
   ScoringOptions options;
   options.batch_size = in.config.eval.batch_size;
   options.device = in.device;
-  options.precision = in.config.train.precision;
+  options.precision = in.precision.used;
   auto start = std::chrono::steady_clock::now();
   auto scores = score_candidates(in.model, behaviors, *in.text->packer,
                                  in.text->tokenizer->special().pad, options);
   *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info("[eval] scored {} impressions ({} candidates) in {:.1f} s: {:.1f} impressions/s",
-               behaviors.size(), behaviors.num_candidates(), *seconds,
-               behaviors.size() / std::max(*seconds, 1e-9));
+  spdlog::info(
+      "[eval] scored {} impressions ({} candidates) in {:.1f} s: {:.1f} impressions/s, {} ({})",
+      behaviors.size(), behaviors.num_candidates(), *seconds,
+      behaviors.size() / std::max(*seconds, 1e-9), enum_name(in.precision.used), in.precision.why);
   return scores;
 }
 
@@ -137,6 +141,7 @@ EvalResult evaluate_split(const ScoreSplitOptions& o) {
   report["checkpoint"] = in->checkpoint;
   report["split"] = o.split;
   report["impressions_per_second"] = behaviors.size() / std::max(seconds, 1e-9);
+  report["precision"] = enum_name(in->precision.used);
   if (o.by_day) {
     auto seen = news_in_behaviors(in->data.split("train"), in->data.news.size());
     report["by_day"] = by_day_report(metrics_by_day(behaviors, scores, seen));

@@ -7,8 +7,8 @@
 
 #include "unbert/common/prefetcher.h"
 #include "unbert/common/progress.h"
-#include "unbert/common/torch_compat.h"
 #include "unbert/data/mind_time.h"
+#include "unbert/model/precision.h"
 
 namespace unbert {
 namespace {
@@ -68,19 +68,15 @@ std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, c
 
   model->eval();
   torch::NoGradGuard no_grad;
+  // One scope for the whole loop: each weight is cast to bf16 once.
+  PrecisionScope precision(options.device, options.precision);
   Prefetcher<ScoredBatch> prefetch(0, batches, make);
   Progress progress("[eval]", static_cast<int64_t>(batches), std::max<int64_t>(1, batches / 10));
   auto start = std::chrono::steady_clock::now();
   std::size_t done = 0;
   while (auto item = prefetch.next()) {
-    torch::Tensor probability;
-    {
-      compat::AutocastGuard autocast(
-          options.device, options.precision == Precision::Bf16 ? torch::kBFloat16 : torch::kFloat16,
-          options.precision != Precision::Fp32);
-      probability = model->click_probability(item->batch.to(options.device));
-    }
-    probability = probability.to(torch::kCPU).contiguous();
+    auto probability =
+        model->click_probability(item->batch.to(options.device)).to(torch::kCPU).contiguous();
     const float* values = probability.data_ptr<float>();
     for (std::size_t r = 0; r < item->slots.size(); ++r) scores[item->slots[r]] = values[r];
     ++done;

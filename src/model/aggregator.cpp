@@ -1,5 +1,7 @@
 #include "unbert/model/aggregator.h"
 
+#include "unbert/common/torch_compat.h"
+
 namespace unbert {
 
 AggregatorImpl::AggregatorImpl(AggregatorKind kind, int64_t hidden) : kind_(kind) {
@@ -17,7 +19,8 @@ torch::Tensor AggregatorImpl::membership(const torch::Tensor& news_index, int64_
 
 torch::Tensor AggregatorImpl::attention_weights(const torch::Tensor& states,
                                                 const torch::Tensor& member) {
-  auto logits = score(torch::tanh(dense(states))).squeeze(-1);  // [B, T]
+  auto logits =
+      compat::linear(score, torch::tanh(compat::linear(dense, states))).squeeze(-1);  // [B, T]
   auto inside = member.to(torch::kBool);
   // Softmax within each news; a news without words gets all-zero weights.
   auto masked = logits.unsqueeze(1).masked_fill(inside.logical_not(), -1e9);

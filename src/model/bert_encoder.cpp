@@ -1,5 +1,7 @@
 #include "unbert/model/bert_encoder.h"
 
+#include "unbert/common/torch_compat.h"
+
 namespace unbert {
 
 BertEncoderImpl::BertEncoderImpl(const ModelShape& shape, int64_t layers) {
@@ -45,7 +47,8 @@ BertOutputs BertModelImpl::forward(const torch::Tensor& input_ids,
   auto mask = additive_attention_mask(attention_mask, x.scalar_type());
   out.last_hidden_state = encoder(x, mask, keep_hidden_states ? &out.hidden_states : nullptr);
   if (pooler_dense)
-    out.pooler_output = torch::tanh(pooler_dense(out.last_hidden_state.select(1, 0)));
+    out.pooler_output =
+        torch::tanh(compat::linear(pooler_dense, out.last_hidden_state.select(1, 0)));
   return out;
 }
 

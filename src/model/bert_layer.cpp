@@ -20,7 +20,10 @@ BertResidualOutputImpl::BertResidualOutputImpl(int64_t in, int64_t hidden, doubl
 
 torch::Tensor BertResidualOutputImpl::forward(const torch::Tensor& x,
                                               const torch::Tensor& residual) {
-  return layer_norm(dropout(dense(x)) + residual);
+  // In the weights' precision: under autocast the dense output (and, at the
+  // news level, the residual) are bf16, and LayerNorm wants its statistics in fp32.
+  return layer_norm(
+      (dropout(compat::linear(dense, x)) + residual).to(layer_norm->weight.scalar_type()));
 }
 
 BertAttentionImpl::BertAttentionImpl(const ModelShape& shape) {
@@ -68,7 +71,7 @@ torch::Tensor BertLayerImpl::forward(const torch::Tensor& x, const torch::Tensor
                                    is_training());
   context = context.transpose(1, 2).reshape({batch, length, hidden});
   auto attended = attention->output(context, x);
-  return output(activate(intermediate->dense(attended)), attended);
+  return output(activate(compat::linear(intermediate->dense, attended)), attended);
 }
 
 torch::Tensor additive_attention_mask(const torch::Tensor& mask, torch::ScalarType dtype) {

@@ -1,6 +1,7 @@
 #include "unbert/model/unbert.h"
 
 #include "unbert/common/error.h"
+#include "unbert/common/torch_compat.h"
 
 namespace unbert {
 
@@ -29,7 +30,10 @@ torch::Tensor UnbertImpl::forward(const Batch& batch) {
     parts.push_back(news_encoder(news, mask).select(1, 0));  // e_news: the candidate slot
   }
   auto joined = parts.size() == 1 ? parts[0] : torch::cat(parts, -1);
-  return click_head(head_dropout(joined));
+  // The head in fp32 even under autocast: its two logits are the scores, and
+  // bf16's 8-bit mantissa would tie candidates that fp32 tells apart.
+  compat::AutocastOff fp32;
+  return compat::linear(click_head, head_dropout(joined).to(click_head->weight.scalar_type()));
 }
 
 torch::Tensor UnbertImpl::click_probability(const Batch& batch) {

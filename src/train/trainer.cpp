@@ -12,7 +12,6 @@
 #include "unbert/common/prefetcher.h"
 #include "unbert/common/progress.h"
 #include "unbert/common/signals.h"
-#include "unbert/common/torch_compat.h"
 #include "unbert/config/config_io.h"
 #include "unbert/eval/evaluator.h"
 #include "unbert/model/checkpoint.h"
@@ -45,6 +44,8 @@ Trainer::Trainer(const RunConfig& config, const MindData& data, const TextPipeli
       text_(text),
       run_(std::move(run)),
       device_(device),
+      precision_(resolve_precision(config.train.precision, device, "train.precision")),
+      eval_precision_(resolve_precision(config.eval.precision, device, "eval.precision")),
       hooks_(std::move(hooks)) {
   auto dev = data.splits.find("dev");
   if (dev != data.splits.end() && dev->second.labeled()) dev_ = &dev->second;
@@ -70,6 +71,8 @@ void Trainer::build_model() {
       "parameters on {}",
       shape.hidden_size, shape.num_layers, shape.news_layers, enum_name(shape.aggregator),
       enum_name(shape.level), parameters / 1e6, device_.str());
+  spdlog::info("[train] precision {} ({}); dev scoring {} ({})", enum_name(precision_.used),
+               precision_.why, enum_name(eval_precision_.used), eval_precision_.why);
 }
 
 void Trainer::build_optimizer() {
@@ -157,7 +160,7 @@ bool Trainer::unscale_fp16_gradients() {
 
 double Trainer::train_step(const StepBatches& step) {
   const TrainConfig& t = config_.train;
-  const bool fp16 = t.precision == Precision::Fp16 && device_.is_cuda();
+  const bool fp16 = precision_.used == Precision::Fp16;
   model_->train();
   optimizer_->zero_grad();
   torch::Tensor total;  // the step's loss, summed on the device
@@ -165,9 +168,7 @@ double Trainer::train_step(const StepBatches& step) {
     Batch batch = step.micro[m].to(device_);
     torch::Tensor logits;
     {
-      compat::AutocastGuard autocast(
-          device_, t.precision == Precision::Bf16 ? torch::kBFloat16 : torch::kFloat16,
-          t.precision != Precision::Fp32);
+      PrecisionScope scope(device_, precision_.used);  // forward only; backward follows it
       logits = model_(batch);
     }
     logits = logits.to(torch::kFloat32);
@@ -216,7 +217,7 @@ void Trainer::validate() {
   ScoringOptions options;
   options.batch_size = config_.eval.batch_size;
   options.device = device_;
-  options.precision = config_.train.precision;
+  options.precision = eval_precision_.used;
   options.max_impressions = static_cast<std::size_t>(config_.train.eval_impressions);
   options.progress = false;
   auto scores =
@@ -330,7 +331,8 @@ void Trainer::run(bool resume) {
                      {"epoch", state_.epoch + 1},
                      {"loss", loss_sum / loss_steps},
                      {"lr", lr},
-                     {"samples_per_s", window_sequences / std::max(seconds, 1e-9)}});
+                     {"samples_per_s", window_sequences / std::max(seconds, 1e-9)},
+                     {"precision", enum_name(precision_.used)}});
         loss_sum = 0;
         loss_steps = 0;
         window_sequences = 0;

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "test_util.h"
 
 namespace unbert {
@@ -98,13 +100,37 @@ namespace {
 TEST(Cli, BenchPrintsThroughputBesideMatmulRate) {
   auto r = test::run_unbert("bench --shape tiny --batch 2 --seq 64 --seconds 0.05");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("float32 matmul"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("tiny  forward+back"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fp32 matmul"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bf16 matmul"), std::string::npos) << r.out;
+  for (const char* row : {"tiny  fp32  inference", "tiny  fp32  train_step",
+                          "tiny  bf16  inference", "tiny  bf16  train_step"})
+    EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
   auto bad = test::run_unbert("bench --device cuda:7");
   if (bad.exit_code != 0) {
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_NE(bad.err.find("device 'cuda:7'"), std::string::npos) << bad.err;
   }
+}
+
+TEST(Cli, BenchJsonHasEveryPassAndTheMatmulRates) {
+  auto r = test::run_unbert(
+      "bench --shape tiny --precision fp32 --batch 2 --seq 64 --seconds 0.05 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto report = nlohmann::json::parse(r.out);  // nothing but the JSON on stdout
+  EXPECT_GT(report["matmul_gflops"]["fp32"].get<double>(), 0);
+  ASSERT_EQ(report["passes"].size(), 2u);
+  for (const auto& pass : report["passes"]) {
+    EXPECT_EQ(pass["shape"], "tiny");
+    EXPECT_EQ(pass["precision"], "fp32");
+    EXPECT_EQ(pass["batch"], 2);
+    EXPECT_GT(pass["samples_per_s"].get<double>(), 0);
+    EXPECT_GT(pass["matmul_share"].get<double>(), 0);
+  }
+  EXPECT_EQ(report["passes"][0]["pass"], "inference");
+  EXPECT_EQ(report["passes"][1]["pass"], "train_step");
+  auto fp16 = test::run_unbert("bench --shape tiny --precision fp16 --device cpu");
+  EXPECT_EQ(fp16.exit_code, 2);
+  EXPECT_NE(fp16.err.find("fp16 needs a CUDA device"), std::string::npos) << fp16.err;
 }
 
 }  // namespace

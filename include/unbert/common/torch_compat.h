@@ -20,6 +20,14 @@
 
 namespace unbert::compat {
 
+// x Wᵀ + b through ATen's linear. torch::nn::Linear's forward in LibTorch 1.13
+// runs a 3-D input as matmul and then an in-place bias add; under autocast that
+// add mixes a bf16 output with an fp32 bias and converts the whole output to
+// fp32 and back. ATen's linear folds the bias into one addmm on every version.
+inline torch::Tensor linear(const torch::nn::Linear& layer, const torch::Tensor& x) {
+  return torch::linear(x, layer->weight, layer->bias);
+}
+
 // softmax(q kᵀ / sqrt(d) + mask) v, the fused kernel where there is one.
 // q, k, v: [B, heads, T, d]; additive_mask: [B, 1, 1, T] (0 keep, large negative drop).
 inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k,
@@ -29,42 +37,124 @@ inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k,
   return at::scaled_dot_product_attention(q, k, v, additive_mask.to(q.dtype()),
                                           training ? dropout : 0.0);
 #else
-  double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
-  auto scores = torch::matmul(q, k.transpose(-2, -1)).mul_(scale).add_(additive_mask);
+  // The mask rides in the product: q gains a column of ones and k a column
+  // holding each key's mask value, so [q·scale, 1]·[k, mask]ᵀ = scale q kᵀ +
+  // mask with no pass over the [B, h, T, T] scores. The concatenations are
+  // the copies the batched product needs anyway (q and k are strided views).
+  const int64_t batch = q.size(0), heads = q.size(1), length = q.size(2), keys = k.size(2);
+  const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+  auto ones = torch::ones({batch, heads, length, 1}, q.options());
+  auto mask = additive_mask.reshape({batch, 1, keys, 1}).expand({batch, heads, keys, 1});
+  auto scores = torch::matmul(torch::cat({q * scale, ones}, -1),
+                              torch::cat({k, mask.to(k.scalar_type())}, -1).transpose(-2, -1));
   auto probs = torch::softmax(scores, -1);
   if (training && dropout > 0) probs = torch::dropout(probs, dropout, true);
   return torch::matmul(probs, v);
 #endif
 }
 
-// Mixed precision on CUDA for the lifetime of the guard (no-op for fp32).
+// Autocast (mixed precision) on one device type for the lifetime of the guard:
+// matrix products run in `dtype`, weights and their gradients stay fp32. The
+// previous autocast state is restored on exit, so guards nest. Weight casts
+// are cached while a guard lives (the parameters do not change inside one),
+// so a guard around a whole scoring loop casts each weight once.
 class AutocastGuard {
  public:
   AutocastGuard(const torch::Device& device, torch::ScalarType dtype, bool enabled)
-      : enabled_(enabled && device.is_cuda()) {
+      : enabled_(enabled), cuda_(device.is_cuda()) {
     if (!enabled_) return;
-#if UNBERT_TORCH_DEVICE_AUTOCAST
-    at::autocast::set_autocast_dtype(at::kCUDA, dtype);
-    at::autocast::set_autocast_enabled(at::kCUDA, true);
-#else
-    at::autocast::set_autocast_gpu_dtype(dtype);
-    at::autocast::set_enabled(true);
-#endif
+    previous_enabled_ = is_enabled();
+    previous_dtype_ = get_dtype();
+    set_dtype(dtype);
+    set_enabled(true);
   }
   ~AutocastGuard() {
     if (!enabled_) return;
-#if UNBERT_TORCH_DEVICE_AUTOCAST
-    at::autocast::set_autocast_enabled(at::kCUDA, false);
-#else
-    at::autocast::set_enabled(false);
-#endif
-    at::autocast::clear_cache();
+    set_enabled(previous_enabled_);
+    set_dtype(previous_dtype_);
+    if (!previous_enabled_) at::autocast::clear_cache();
   }
   AutocastGuard(const AutocastGuard&) = delete;
   AutocastGuard& operator=(const AutocastGuard&) = delete;
 
  private:
-  bool enabled_;
+#if UNBERT_TORCH_DEVICE_AUTOCAST
+  at::DeviceType type() const {
+    return cuda_ ? at::kCUDA : at::kCPU;
+  }
+  bool is_enabled() const {
+    return at::autocast::is_autocast_enabled(type());
+  }
+  void set_enabled(bool on) const {
+    at::autocast::set_autocast_enabled(type(), on);
+  }
+  torch::ScalarType get_dtype() const {
+    return at::autocast::get_autocast_dtype(type());
+  }
+  void set_dtype(torch::ScalarType dtype) const {
+    at::autocast::set_autocast_dtype(type(), dtype);
+  }
+#else
+  bool is_enabled() const {
+    return cuda_ ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
+  }
+  void set_enabled(bool on) const {
+    if (cuda_)
+      at::autocast::set_enabled(on);
+    else
+      at::autocast::set_cpu_enabled(on);
+  }
+  torch::ScalarType get_dtype() const {
+    return cuda_ ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+  }
+  void set_dtype(torch::ScalarType dtype) const {
+    if (cuda_)
+      at::autocast::set_autocast_gpu_dtype(dtype);
+    else
+      at::autocast::set_autocast_cpu_dtype(dtype);
+  }
+#endif
+  bool enabled_, cuda_;
+  bool previous_enabled_ = false;
+  torch::ScalarType previous_dtype_ = torch::kFloat32;
+};
+
+// Autocast off on both device types for the lifetime of the guard (for a
+// small product whose output must keep fp32 resolution); the state before is
+// restored on exit.
+class AutocastOff {
+ public:
+  AutocastOff() : cpu_(enabled(at::kCPU)), cuda_(enabled(at::kCUDA)) {
+    set(at::kCPU, false);
+    set(at::kCUDA, false);
+  }
+  ~AutocastOff() {
+    set(at::kCPU, cpu_);
+    set(at::kCUDA, cuda_);
+  }
+  AutocastOff(const AutocastOff&) = delete;
+  AutocastOff& operator=(const AutocastOff&) = delete;
+
+ private:
+#if UNBERT_TORCH_DEVICE_AUTOCAST
+  static bool enabled(at::DeviceType type) {
+    return at::autocast::is_autocast_enabled(type);
+  }
+  static void set(at::DeviceType type, bool on) {
+    at::autocast::set_autocast_enabled(type, on);
+  }
+#else
+  static bool enabled(at::DeviceType type) {
+    return type == at::kCPU ? at::autocast::is_cpu_enabled() : at::autocast::is_enabled();
+  }
+  static void set(at::DeviceType type, bool on) {
+    if (type == at::kCPU)
+      at::autocast::set_cpu_enabled(on);
+    else
+      at::autocast::set_enabled(on);
+  }
+#endif
+  bool cpu_, cuda_;
 };
 
 inline bool cuda_available() {

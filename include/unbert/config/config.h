@@ -151,16 +151,20 @@ struct TrainConfig {
     v("eval_impressions", eval_impressions, "dev impressions scored while training; 0 = all");
     v("keep", keep, "checkpoints kept besides best");
     v("log_every", log_every, "steps between log lines");
-    v("precision", precision, "fp32, or bf16/fp16 autocast on CUDA");
+    v("precision", precision,
+      "fp32, bf16, fp16 (CUDA only) or auto: bf16 on CUDA and on CPUs with AVX-512 BF16 or AMX");
   }
 };
 
 struct EvalConfig {
   int64_t batch_size = 256;
+  Precision precision = Precision::Fp32;
 
   template <class V>
   void visit(V& v) {
     v("batch_size", batch_size, "pairs per forward pass when scoring");
+    v("precision", precision,
+      "scoring (eval, predict, dev evaluation in training): as train.precision");
   }
 };
 

@@ -62,9 +62,14 @@ inline constexpr EnumTable<OptimizerKind, 2> enum_table(OptimizerKind) {
   return {{{OptimizerKind::Adam, "adam"}, {OptimizerKind::AdamW, "adamw"}}};
 }
 
-enum class Precision { Fp32, Bf16, Fp16 };  // autocast on CUDA
-inline constexpr EnumTable<Precision, 3> enum_table(Precision) {
-  return {{{Precision::Fp32, "fp32"}, {Precision::Bf16, "bf16"}, {Precision::Fp16, "fp16"}}};
+// Mixed precision through autocast; auto picks bf16 where the hardware does
+// bf16 matrix products natively (model/precision.h).
+enum class Precision { Fp32, Bf16, Fp16, Auto };
+inline constexpr EnumTable<Precision, 4> enum_table(Precision) {
+  return {{{Precision::Fp32, "fp32"},
+           {Precision::Bf16, "bf16"},
+           {Precision::Fp16, "fp16"},
+           {Precision::Auto, "auto"}}};
 }
 
 template <class E>

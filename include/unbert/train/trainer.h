@@ -11,6 +11,7 @@
 
 #include "unbert/common/error.h"
 #include "unbert/data/mind_dataset.h"
+#include "unbert/model/precision.h"
 #include "unbert/model/unbert.h"
 #include "unbert/text/text_setup.h"
 #include "unbert/train/run_dir.h"
@@ -42,6 +43,7 @@ class Trainer {
 
   Unbert& model() { return model_; }
   const TrainingState& state() const { return state_; }
+  Precision precision() const { return precision_.used; }
 
  private:
   struct Plan;
@@ -64,6 +66,7 @@ class Trainer {
   const TextPipeline& text_;
   RunDir run_;
   torch::Device device_;
+  ResolvedPrecision precision_, eval_precision_;  // train.precision, eval.precision
   TrainHooks hooks_;
   Unbert model_{nullptr};
   std::unique_ptr<torch::optim::Optimizer> optimizer_;

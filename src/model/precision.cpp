@@ -1,0 +1,75 @@
+#include "unbert/model/precision.h"
+
+#include <cpuid.h>
+
+#include <cstdint>
+
+#include "unbert/common/error.h"
+
+namespace unbert {
+namespace {
+
+// Which register states the OS saves (XCR0): AVX-512 needs opmask, ZMM_Hi256
+// and Hi16_ZMM (bits 5-7), AMX its tile config and data (bits 17-18).
+uint64_t os_saved_states() {
+  uint32_t low = 0, high = 0;
+  __asm__ volatile("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
+  return (static_cast<uint64_t>(high) << 32) | low;
+}
+
+}  // namespace
+
+std::string cpu_native_bf16() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 27))) return "";  // no OSXSAVE
+  uint64_t states = os_saved_states();
+  if (__get_cpuid_max(0, nullptr) < 7) return "";
+  __cpuid_count(7, 0, eax, ebx, ecx, edx);
+  const bool amx_bf16 = edx & (1u << 22);
+  const bool avx512f = ebx & (1u << 16);
+  if (amx_bf16 && (states & 0x60000) == 0x60000) return "AMX-BF16";
+  __cpuid_count(7, 1, eax, ebx, ecx, edx);
+  const bool avx512_bf16 = eax & (1u << 5);
+  if (avx512f && avx512_bf16 && (states & 0xe0) == 0xe0) return "AVX-512 BF16";
+  return "";
+}
+
+ResolvedPrecision resolve_precision(Precision requested, const torch::Device& device,
+                                    const std::string& key, const std::string& cpu_bf16) {
+  if (device.is_cuda()) {
+    if (requested == Precision::Auto) return {Precision::Bf16, "auto: bf16 autocast on CUDA"};
+    return {requested, "as configured"};
+  }
+  switch (requested) {
+    case Precision::Fp16:
+      throw ConfigError(key, "fp16 needs a CUDA device; on the CPU use bf16, auto or fp32 (--set " +
+                                 key + "=auto)");
+    case Precision::Auto:
+      if (cpu_bf16.empty())
+        return {Precision::Fp32, "auto: this CPU has neither AVX-512 BF16 nor AMX"};
+      return {Precision::Bf16, "auto: this CPU has " + cpu_bf16};
+    case Precision::Bf16:
+      if (cpu_bf16.empty())
+        return {Precision::Bf16,
+                "as configured, but this CPU has neither AVX-512 BF16 nor AMX: bf16 is emulated "
+                "and likely slower than fp32"};
+      return {Precision::Bf16, "as configured; this CPU has " + cpu_bf16};
+    default:
+      return {requested, "as configured"};
+  }
+}
+
+ResolvedPrecision resolve_precision(Precision requested, const torch::Device& device,
+                                    const std::string& key) {
+  static const std::string native = cpu_native_bf16();
+  return resolve_precision(requested, device, key, native);
+}
+
+PrecisionScope::PrecisionScope(const torch::Device& device, Precision precision) {
+  UNBERT_CHECK(precision != Precision::Auto, "PrecisionScope: resolve 'auto' first");
+  if (precision == Precision::Fp32) return;
+  autocast_.emplace(device, precision == Precision::Bf16 ? torch::kBFloat16 : torch::kFloat16,
+                    true);
+}
+
+}  // namespace unbert
