@@ -18,7 +18,7 @@ struct ScoringOptions {
   int64_t batch_size = 256;
   torch::Device device = torch::kCPU;
   Precision precision = Precision::Fp32;  // resolved (model/precision.h), never auto
-  std::size_t max_impressions = 0;  // 0 = all
+  std::size_t max_impressions = 0;        // 0 = all
   bool progress = true;
 };
 
