@@ -3,11 +3,18 @@
 # its output redirected to a file and piped into cat, alternating, keeps the
 # best of the runs each way, and fails when any figure differs by more than
 # the tolerance.
-#   bench/pipe_check.sh [UNBERT] [TOLERANCE] -- [bench options]
+#   bench/pipe_check.sh [UNBERT] [TOLERANCE: 0.15 or 15%] -- [bench options]
 #   bench/pipe_check.sh build/unbert 0.15 -- --shape tiny --seconds 3
 set -euo pipefail
 unbert=${1:-build/unbert}
 tolerance=${2:-0.15}
+case "$tolerance" in  # a fraction (0.15) or a percentage (15%)
+  *%) tolerance=$(awk -v p="${tolerance%\%}" 'BEGIN { print p / 100 }') ;;
+esac
+if ! awk -v t="$tolerance" 'BEGIN { exit !(t > 0 && t < 1) }'; then
+  echo "pipe_check.sh: tolerance '$2' must be a fraction between 0 and 1 (0.15) or a percentage (15%)" >&2
+  exit 2
+fi
 shift $(($# < 2 ? $# : 2))
 [ "${1:-}" = "--" ] && shift
 options=("$@")

@@ -47,10 +47,10 @@ BertLayerImpl::BertLayerImpl(const ModelShape& shape)
                                                         shape.layer_norm_eps, shape.dropout));
 }
 
-torch::Tensor BertLayerImpl::activate(const torch::Tensor& x) const {
+torch::Tensor BertLayerImpl::activate(torch::Tensor x) const {
   switch (activation_) {
-    case Activation::Gelu:
-      return torch::gelu(x);  // the exact erf form, as BERT
+    case Activation::Gelu:  // the exact erf form, as BERT; in place when autograd is off
+      return torch::GradMode::is_enabled() ? torch::gelu(x) : torch::gelu_(x);
     case Activation::GeluTanh:
       return torch::gelu(x, "tanh");
     case Activation::Relu:

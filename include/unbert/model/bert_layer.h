@@ -49,7 +49,7 @@ class BertLayerImpl : public torch::nn::Module {
   BertResidualOutput output{nullptr};
 
  private:
-  torch::Tensor activate(const torch::Tensor& x) const;
+  torch::Tensor activate(torch::Tensor x) const;  // may overwrite x
   int64_t heads_;
   double attention_dropout_;
   Activation activation_;
