@@ -11,6 +11,7 @@
 #include "unbert/data/mind_dataset.h"
 #include "unbert/model/device.h"
 #include "unbert/text/text_setup.h"
+#include "unbert/train/run_lock.h"
 #include "unbert/train/trainer.h"
 
 namespace unbert::cli {
@@ -53,6 +54,13 @@ std::vector<std::string> splits_for_training(const DataConfig& data) {
   return splits;
 }
 
+void refuse_existing_run(const RunDir& run) {
+  if (run.has_run())
+    throw UsageError("run directory " + run.path() +
+                     " already holds a run; continue it with "
+                     "--resume, or choose another with --run-dir (nothing was overwritten)");
+}
+
 }  // namespace
 
 TrainResult train_run(const TrainOptions& o) {
@@ -65,12 +73,11 @@ TrainResult train_run(const TrainOptions& o) {
     if (!std::filesystem::exists(run.file("config.json")))
       throw UsageError("--resume: " + run.path() + " holds no run to continue");
     check_resume_config(config, run);
-  } else if (run.has_run()) {
-    throw UsageError("run directory " + run.path() +
-                     " already holds a run; continue it with "
-                     "--resume, or choose another with --run-dir (nothing was overwritten)");
+  } else {
+    refuse_existing_run(run);
   }
-  std::filesystem::create_directories(run.path());
+  RunLock lock(run.path());                 // for the whole run; a second process stops here
+  if (!o.resume) refuse_existing_run(run);  // made by another process meanwhile
   if (!o.resume) write_text_atomic(run.file("config.json"), config_to_json(config).dump(2) + "\n");
   add_log_file(run.file("unbert.log"));
   if (o.remember_latest) remember_latest_run(run.path());

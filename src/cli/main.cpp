@@ -6,6 +6,7 @@
 #include <c10/util/Exception.h>
 
 #include "unbert/cli/command.h"
+#include "unbert/cli/parse_errors.h"
 #include "unbert/common/error.h"
 #include "unbert/common/log.h"
 #include "unbert/common/system.h"
@@ -32,7 +33,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--threads", threads, "CPU threads; 0 = all cores")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 4096));
 
   std::vector<cli::Command> commands = {
       cli::add_train_command(app),    cli::add_eval_command(app),
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return fail(std::string(e.what()) + " (see unbert --help)", 2);
+    return fail(cli::explain_parse_error(app, argc, argv, e), 2);
   }
 
   try {

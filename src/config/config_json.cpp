@@ -1,6 +1,7 @@
 // JSON <-> RunConfig through each section's visit().
 #include <algorithm>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <type_traits>
 
@@ -147,6 +148,45 @@ std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std
   return {line, column};
 }
 
+// nlohmann keeps the last of two equal keys; a config that says "train"
+// twice would lose the first silently. The parse callback sees each key.
+struct DuplicateKey {
+  std::string path;
+};
+
+json parse_rejecting_duplicates(const std::string& text) {
+  std::vector<std::pair<std::set<std::string>, std::string>> objects;  // keys seen, last key
+  return json::parse(text, [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) objects.emplace_back();
+    if (event == json::parse_event_t::object_end && !objects.empty()) objects.pop_back();
+    if (event == json::parse_event_t::key && !objects.empty()) {
+      std::string key = parsed.get<std::string>();
+      if (!objects.back().first.insert(key).second) {
+        std::string path;
+        for (std::size_t i = 0; i + 1 < objects.size(); ++i) path += objects[i].second + ".";
+        throw DuplicateKey{path + key};
+      }
+      objects.back().second = key;
+    }
+    return true;
+  });
+}
+
+// The line of the second `"name":` in the text (the duplicate's first).
+std::size_t line_of_second_key(const std::string& text, const std::string& name) {
+  const std::string quoted = "\"" + name + "\"";
+  std::size_t found = 0, seen = 0, at = 0;
+  while ((at = text.find(quoted, at)) != std::string::npos) {
+    std::size_t after = text.find_first_not_of(" \t\r\n", at + quoted.size());
+    if (after != std::string::npos && text[after] == ':' && ++seen == 2) {
+      found = at;
+      break;
+    }
+    at += quoted.size();
+  }
+  return seen == 2 ? line_and_column(text, found).first : 0;
+}
+
 }  // namespace
 
 json read_json_file(const std::string& path) {
@@ -156,7 +196,13 @@ json read_json_file(const std::string& path) {
   buffer << in.rdbuf();
   std::string text = buffer.str();
   try {
-    return json::parse(text);
+    return parse_rejecting_duplicates(text);
+  } catch (const DuplicateKey& duplicate) {
+    const std::string name = duplicate.path.substr(duplicate.path.rfind('.') + 1);
+    const std::size_t line = line_of_second_key(text, name);
+    throw UsageError(path + (line ? ":" + std::to_string(line) : std::string()) +
+                     ": duplicate key '" + duplicate.path +
+                     "' (JSON would keep only the last one); merge the two into one");
   } catch (const json::parse_error& e) {
     auto [line, column] = line_and_column(text, e.byte == 0 ? 0 : e.byte - 1);
     std::string what = e.what();
@@ -215,25 +261,30 @@ std::vector<ConfigKeyInfo> config_keys() {
   return rows;
 }
 
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  // Levenshtein distance with one rolling row.
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      std::size_t substitute = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
+      diagonal = up;
+    }
+  }
+  return row.back();
+}
+
 std::string nearest_word(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
   std::size_t best_distance = std::string::npos;
   for (const auto& candidate : candidates) {
-    // Levenshtein distance with one rolling row.
-    std::vector<std::size_t> row(candidate.size() + 1);
-    for (std::size_t j = 0; j <= candidate.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= word.size(); ++i) {
-      std::size_t diagonal = row[0];
-      row[0] = i;
-      for (std::size_t j = 1; j <= candidate.size(); ++j) {
-        std::size_t up = row[j];
-        std::size_t substitute = diagonal + (word[i - 1] == candidate[j - 1] ? 0 : 1);
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
-        diagonal = up;
-      }
-    }
-    if (row.back() < best_distance) {
-      best_distance = row.back();
+    std::size_t distance = edit_distance(word, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
       best = candidate;
     }
   }

@@ -75,6 +75,7 @@ void validate(const RunConfig& c) {
   require(r.batch_size >= 1, "train.batch_size", "must be >= 1", r.batch_size);
   require(r.micro_batch >= 1, "train.micro_batch", "must be >= 1", r.micro_batch);
   require(r.epochs >= 1, "train.epochs", "must be >= 1", r.epochs);
+  require(r.max_steps >= 0, "train.max_steps", "must be >= 0 (0 = no limit)", r.max_steps);
   require(r.grad_clip >= 0, "train.grad_clip", "must be >= 0 (0 = off)", r.grad_clip);
   require(r.seed >= 0, "train.seed", "must be >= 0", r.seed);
   require(r.eval_every >= 0, "train.eval_every", "must be >= 0", r.eval_every);

@@ -311,13 +311,14 @@ struct BehaviorsBuilder {
 Behaviors Behaviors::load(const std::string& path, NewsTable& news, const LoadOptions& options,
                           LoadReport* report) {
   MappedFile file(path);
+  const std::string_view text = tsv::without_bom(file.text(), path);
   int threads = options.add_unknown_news ? 1
                 : options.threads > 0    ? options.threads
                                          : hardware_threads();
-  std::size_t chunk_count = std::max<std::size_t>(
-      1, std::min<std::size_t>(threads * 4, file.text().size() / kMinBytesPerChunk));
+  std::size_t chunk_count =
+      std::max<std::size_t>(1, std::min<std::size_t>(threads * 4, text.size() / kMinBytesPerChunk));
   if (threads == 1) chunk_count = 1;
-  std::vector<ParsedChunk> chunks = split_chunks(file.text(), chunk_count);
+  std::vector<ParsedChunk> chunks = split_chunks(text, chunk_count);
 
   std::vector<std::thread> workers;
   std::atomic<std::size_t> next{0};

@@ -12,7 +12,7 @@ constexpr std::size_t kNewsColumns = 8;
 
 LoadReport NewsTable::load(const std::string& path, const LoadOptions& options) {
   MappedFile file(path);
-  std::string_view text = file.text();
+  std::string_view text = tsv::without_bom(file.text(), path);
   LoadReport report;
   std::size_t pos = 0, line_number = 0;
   std::string_view fields[kNewsColumns];

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
+
+#include "unbert/common/log.h"
 
 namespace unbert::tsv {
 
@@ -19,6 +22,16 @@ inline std::size_t split(std::string_view line, std::string_view* fields, std::s
     if (tab == std::string_view::npos) return count;
     start = tab + 1;
   }
+}
+
+// `text` without a UTF-8 byte-order mark at its start (editors on Windows
+// write one; left in, it would become part of the first news id). Says so
+// in the log when there was one.
+inline std::string_view without_bom(std::string_view text, const std::string& path) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (text.substr(0, kBom.size()) != kBom) return text;
+  spdlog::info("[data] {}: skipped the UTF-8 byte-order mark at its start", path);
+  return text.substr(kBom.size());
 }
 
 // Next line of `text` from `*pos` (without "\n" or a trailing "\r").

@@ -40,6 +40,25 @@ bool parse_list(const std::string& text, std::vector<int64_t>* out) {
   return true;
 }
 
+// MIND's ranks are a permutation of 1..n: a repeated or out-of-range rank
+// would still score (1/rank), silently, as some other ranking.
+void check_permutation(const std::vector<int64_t>& ranks, const std::string& path,
+                       std::size_t line_number) {
+  const auto n = static_cast<int64_t>(ranks.size());
+  std::vector<bool> seen(ranks.size(), false);
+  for (int64_t rank : ranks) {
+    if (rank > n)
+      throw DataError(path, line_number,
+                      "rank " + std::to_string(rank) + " for " + std::to_string(n) +
+                          " candidates; ranks must be a permutation of 1.." + std::to_string(n));
+    if (seen[static_cast<std::size_t>(rank - 1)])
+      throw DataError(path, line_number,
+                      "rank " + std::to_string(rank) + " appears twice; ranks must be a " +
+                          "permutation of 1.." + std::to_string(n));
+    seen[static_cast<std::size_t>(rank - 1)] = true;
+  }
+}
+
 }  // namespace
 
 std::vector<ImpressionList> read_impression_lists(const std::string& path, ListKind kind) {
@@ -72,6 +91,7 @@ std::vector<ImpressionList> read_impression_lists(const std::string& path, ListK
       if (kind == ListKind::Ranks && v < 1)
         throw DataError(path, line_number, "ranks start at 1, got " + std::to_string(v));
     }
+    if (kind == ListKind::Ranks) check_permutation(list.values, path, line_number);
     lists.push_back(std::move(list));
   }
   return lists;

@@ -1,15 +1,13 @@
 #include "unbert/text/sentencepiece_tokenizer.h"
 
-#include <dlfcn.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 
-#include "spm_plugin/spm_plugin.h"
+#include "spm_helper/spm_protocol.h"
+#include "unbert/common/child_process.h"
 #include "unbert/common/error.h"
 #include "unbert/common/hash.h"
 #include "unbert/common/log.h"
@@ -18,105 +16,52 @@
 namespace unbert {
 namespace {
 
-constexpr const char* kPluginName = "libunbert_spm.so";
+namespace protocol = spm_protocol;
 
-struct Plugin {
-  unbert_spm_load_fn load = nullptr;
-  unbert_spm_free_fn free = nullptr;
-  unbert_spm_encode_fn encode = nullptr;
-  unbert_spm_piece_to_id_fn piece_to_id = nullptr;
-  unbert_spm_id_to_piece_fn id_to_piece = nullptr;
-  unbert_spm_vocab_size_fn vocab_size = nullptr;
-  unbert_spm_unk_id_fn unk_id = nullptr;
-  unbert_spm_train_fn train = nullptr;
-};
+constexpr const char* kHelperName = "unbert-spm";
+constexpr const char* kHelperVariable = "UNBERT_SPM_HELPER";
+// Texts per encode request: one round trip per few thousand titles, frames of
+// a few hundred kilobytes.
+constexpr std::size_t kBatchTexts = 4096;
+constexpr std::size_t kBatchBytes = 8u << 20;
 
-// Sends stderr to /dev/null while alive; restores it however the scope ends.
-class StderrMuted {
- public:
-  StderrMuted() : saved_(::dup(STDERR_FILENO)) {
-    int null_fd = ::open("/dev/null", O_WRONLY);
-    if (saved_ >= 0 && null_fd >= 0) ::dup2(null_fd, STDERR_FILENO);
-    if (null_fd >= 0) ::close(null_fd);
-  }
-  ~StderrMuted() {
-    if (saved_ < 0) return;
-    ::dup2(saved_, STDERR_FILENO);
-    ::close(saved_);
-  }
-  StderrMuted(const StderrMuted&) = delete;
-  StderrMuted& operator=(const StderrMuted&) = delete;
-
- private:
-  int saved_;
-};
-
-// UNBERT_SPM_PLUGIN, when set, is the only place looked at.
-std::vector<std::filesystem::path> plugin_candidates() {
-  std::vector<std::filesystem::path> out;
-  if (const char* forced = std::getenv("UNBERT_SPM_PLUGIN")) return {forced};
-  std::filesystem::path exe_dir = executable_dir();
-  if (!exe_dir.empty()) {
-    for (const char* relative : {".", "..", "../lib", "../lib/unbert"})
-      out.push_back(exe_dir / relative / kPluginName);
-  }
-  out.push_back(std::filesystem::path(UNBERT_PLUGIN_DIR) / kPluginName);
-  return out;
+std::unique_ptr<ChildProcess> start_helper() {
+  return std::make_unique<ChildProcess>(std::vector<std::string>{sentencepiece_helper_path()},
+                                        std::string("SentencePiece helper ") + kHelperName);
 }
 
-// Debian's libsentencepiece exports a protobuf that crashes next to Debian
-// LibTorch's, hence a namespace of its own. UNBERT_SPM_ISOLATE=0 loads it
-// plainly instead: for LibTorch builds without that clash, and to bisect.
-bool isolated_namespace() {
-  const char* setting = std::getenv("UNBERT_SPM_ISOLATE");
-  return setting == nullptr || std::string(setting) != "0";
-}
-
-const Plugin& plugin() {
-  static Plugin loaded;
-  static std::once_flag once;
-  static std::string failure;
-  std::call_once(once, [] {
-    void* handle = nullptr;
-    std::string tried;
-    for (const auto& path : plugin_candidates()) {
-      if (!std::filesystem::exists(path)) continue;
-      handle = isolated_namespace() ? dlmopen(LM_ID_NEWLM, path.c_str(), RTLD_NOW | RTLD_LOCAL)
-                                    : dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (handle) break;
-      tried += std::string(" (") + dlerror() + ")";
-    }
-    if (!handle) {
-      const char* forced = std::getenv("UNBERT_SPM_PLUGIN");
-      failure = forced ? std::string("UNBERT_SPM_PLUGIN=") + forced + ": cannot load it" +
-                             (tried.empty() ? " (no such file)" : tried) + "; point it at build/" +
-                             kPluginName + " or unset it"
-                       : std::string("SentencePiece plugin ") + kPluginName +
-                             " not found beside the unbert binary" + tried +
-                             "; rebuild with scripts/setup.sh or set UNBERT_SPM_PLUGIN to its path";
-      return;
-    }
-    auto symbol = [&](const char* name) {
-      void* address = dlsym(handle, name);
-      if (!address) failure = std::string(kPluginName) + ": missing symbol " + name;
-      return address;
-    };
-    loaded.load = reinterpret_cast<unbert_spm_load_fn>(symbol("unbert_spm_load"));
-    loaded.free = reinterpret_cast<unbert_spm_free_fn>(symbol("unbert_spm_free"));
-    loaded.encode = reinterpret_cast<unbert_spm_encode_fn>(symbol("unbert_spm_encode"));
-    loaded.piece_to_id =
-        reinterpret_cast<unbert_spm_piece_to_id_fn>(symbol("unbert_spm_piece_to_id"));
-    loaded.id_to_piece =
-        reinterpret_cast<unbert_spm_id_to_piece_fn>(symbol("unbert_spm_id_to_piece"));
-    loaded.vocab_size = reinterpret_cast<unbert_spm_vocab_size_fn>(symbol("unbert_spm_vocab_size"));
-    loaded.unk_id = reinterpret_cast<unbert_spm_unk_id_fn>(symbol("unbert_spm_unk_id"));
-    loaded.train = reinterpret_cast<unbert_spm_train_fn>(symbol("unbert_spm_train"));
-  });
-  if (!failure.empty()) throw Error(failure);
-  return loaded;
+// The reply's payload after its 'K'; a failure reply becomes an Error.
+protocol::Reader ok_reply(const std::string& reply, const std::string& context) {
+  protocol::Reader in(reply);
+  char status = in.byte();
+  if (status == protocol::kOk) return in;
+  std::string message = status == protocol::kFailed ? reply.substr(1) : "malformed reply";
+  throw Error(context + message);
 }
 
 }  // namespace
+
+std::string sentencepiece_helper_path() {
+  if (const char* forced = std::getenv(kHelperVariable)) {
+    if (::access(forced, X_OK) == 0) return forced;
+    throw Error(std::string(kHelperVariable) + "=" + forced +
+                ": no executable there; point it at build/" + kHelperName + " or unset it");
+  }
+  std::vector<std::filesystem::path> candidates;
+  const std::filesystem::path exe_dir = executable_dir();
+  if (!exe_dir.empty())
+    for (const char* relative : {".", "..", "../lib/unbert"})
+      candidates.push_back(exe_dir / relative / kHelperName);
+  candidates.push_back(std::filesystem::path(UNBERT_HELPER_DIR) / kHelperName);
+  std::string looked;
+  for (const auto& path : candidates) {
+    if (::access(path.c_str(), X_OK) == 0) return path.lexically_normal().string();
+    looked += (looked.empty() ? "" : ", ") + path.lexically_normal().string();
+  }
+  throw Error(std::string("SentencePiece helper ") + kHelperName + " not found (looked at " +
+              looked + "); rebuild with scripts/setup.sh, or set " + kHelperVariable +
+              " to its path");
+}
 
 std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::from_file(
     const std::string& model_path) {
@@ -124,51 +69,79 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::from_file(
     throw Error(model_path +
                 ": no such SentencePiece model (train one with 'unbert tokenizer "
                 "train --config ...')");
-  char error[512] = {0};
-  void* processor = plugin().load(model_path.c_str(), error, sizeof error);
-  if (!processor) throw Error(model_path + ": not a SentencePiece model (" + error + ")");
-  return std::make_unique<SentencePieceTokenizer>(processor,
-                                                  "sentencepiece:" + hex64(hash_file(model_path)));
+  std::unique_ptr<SentencePieceTokenizer> tokenizer(
+      new SentencePieceTokenizer(start_helper(), "sentencepiece:" + hex64(hash_file(model_path))));
+  std::string request(1, protocol::kLoad);
+  protocol::put_string(&request, std::filesystem::absolute(model_path).string());
+  std::string reply = tokenizer->helper_->call(request, "loading the model");
+  protocol::Reader in = ok_reply(reply, model_path + ": not a SentencePiece model (");
+  in.u32();  // unk id: find() answers from the piece table
+  const uint32_t size = in.u32();
+  for (uint32_t id = 0; id < size && !in.failed(); ++id) {
+    tokenizer->pieces_.emplace_back(in.string());
+    tokenizer->ids_.emplace(tokenizer->pieces_.back(), static_cast<int32_t>(id));
+  }
+  if (in.failed() || tokenizer->pieces_.empty())
+    throw Error(model_path + ": the SentencePiece helper sent a malformed vocabulary");
+  return tokenizer;
 }
 
-SentencePieceTokenizer::SentencePieceTokenizer(void* processor, std::string identity)
-    : processor_(processor), identity_(std::move(identity)) {}
+SentencePieceTokenizer::SentencePieceTokenizer(std::unique_ptr<ChildProcess> helper,
+                                               std::string identity)
+    : helper_(std::move(helper)), identity_(std::move(identity)) {}
 
-SentencePieceTokenizer::~SentencePieceTokenizer() {
-  plugin().free(processor_);
+SentencePieceTokenizer::~SentencePieceTokenizer() = default;
+
+pid_t SentencePieceTokenizer::helper_pid() const {
+  return helper_->pid();
 }
 
 void SentencePieceTokenizer::encode(std::string_view text, std::vector<int32_t>* ids) const {
-  std::size_t start = ids->size();
-  int capacity = static_cast<int>(text.size()) + 16;
-  while (true) {
-    ids->resize(start + static_cast<std::size_t>(capacity));
-    int count =
-        plugin().encode(processor_, text.data(), text.size(), ids->data() + start, capacity);
-    if (count < 0) throw Error("SentencePiece could not encode a text");
-    if (count <= capacity) {
-      ids->resize(start + static_cast<std::size_t>(count));
-      return;
+  std::vector<uint32_t> lengths;
+  encode_batch({text}, ids, &lengths);
+}
+
+void SentencePieceTokenizer::encode_batch(const std::vector<std::string_view>& texts,
+                                          std::vector<int32_t>* ids,
+                                          std::vector<uint32_t>* lengths) const {
+  std::size_t next = 0;
+  while (next < texts.size()) {
+    std::string request(1, protocol::kEncode);
+    protocol::put_u32(&request, 0);  // the count, filled in below
+    uint32_t count = 0;
+    while (next < texts.size() && count < kBatchTexts && request.size() < kBatchBytes) {
+      protocol::put_string(&request, texts[next++]);
+      ++count;
     }
-    capacity = count;
+    std::string counted;
+    protocol::put_u32(&counted, count);
+    request.replace(1, 4, counted);
+    std::string reply;
+    {
+      std::lock_guard<std::mutex> lock(helper_mutex_);
+      reply = helper_->call(request, "encoding text");
+    }
+    protocol::Reader in = ok_reply(reply, "SentencePiece could not encode a text: ");
+    for (uint32_t i = 0; i < count; ++i) {
+      const uint32_t length = in.u32();
+      for (uint32_t j = 0; j < length && !in.failed(); ++j)
+        ids->push_back(static_cast<int32_t>(in.u32()));
+      lengths->push_back(length);
+    }
+    if (in.failed() || !in.at_end())
+      throw Error("the SentencePiece helper sent a malformed encode reply");
   }
 }
 
 std::string SentencePieceTokenizer::piece(int32_t id) const {
   if (id < 0 || id >= vocab_size()) return "<" + std::to_string(id) + ">";
-  return plugin().id_to_piece(processor_, id);
+  return pieces_[static_cast<std::size_t>(id)];
 }
 
 std::optional<int32_t> SentencePieceTokenizer::find(std::string_view piece) const {
-  int id = plugin().piece_to_id(processor_, piece.data(), piece.size());
-  // PieceToId answers unk_id for an unknown piece; only the unk piece itself maps there.
-  if (id == plugin().unk_id(processor_) && plugin().id_to_piece(processor_, id) != piece)
-    return std::nullopt;
-  return id;
-}
-
-int32_t SentencePieceTokenizer::vocab_size() const {
-  return plugin().vocab_size(processor_);
+  auto found = ids_.find(std::string(piece));
+  if (found == ids_.end()) return std::nullopt;
+  return found->second;
 }
 
 void train_sentencepiece(const std::vector<std::string_view>& sentences,
@@ -177,9 +150,11 @@ void train_sentencepiece(const std::vector<std::string_view>& sentences,
   if (model_path.size() <= suffix.size() ||
       model_path.compare(model_path.size() - suffix.size(), suffix.size(), suffix) != 0)
     throw ConfigError("text.spm_model", "must end in .model, got \"" + model_path + "\"");
+  auto helper = start_helper();  // before any file is written: a missing helper changes nothing
   std::filesystem::path target(model_path);
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
-  std::string prefix = model_path.substr(0, model_path.size() - suffix.size());
+  std::string prefix = std::filesystem::absolute(model_path).string();
+  prefix.resize(prefix.size() - suffix.size());
   std::string corpus = prefix + ".corpus.txt";
   {
     std::ofstream out(corpus);
@@ -203,17 +178,17 @@ void train_sentencepiece(const std::vector<std::string_view>& sentences,
                           " --control_symbols=" + text.cls_token + "," + text.sep_token + "," +
                           text.nsep_token +
                           (text.lowercase ? " --normalization_rule_name=nmt_nfkc_cf" : "");
-  char error[1024] = {0};
-  const Plugin& spm = plugin();  // may throw: before stderr is muted
-  int status = 0;
-  {
-    // SentencePiece echoes its arguments on stderr whatever minloglevel says;
-    // its errors come back in `error`.
-    StderrMuted muted;
-    status = spm.train(arguments.c_str(), error, sizeof error);
+  std::string request(1, protocol::kTrain);
+  protocol::put_string(&request, arguments);
+  std::string reply;
+  try {
+    reply = helper->call(request, "training a model");
+  } catch (...) {
+    std::filesystem::remove(corpus);
+    throw;
   }
   std::filesystem::remove(corpus);
-  if (status != 0) throw Error("SentencePiece training failed: " + std::string(error));
+  ok_reply(reply, "SentencePiece training failed: ");
   spdlog::info("[text] trained SentencePiece model {} ({} sentences, vocab {})", model_path,
                sentences.size(), text.spm_vocab_size);
 }

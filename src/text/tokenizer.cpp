@@ -6,6 +6,15 @@
 
 namespace unbert {
 
+void Tokenizer::encode_batch(const std::vector<std::string_view>& texts, std::vector<int32_t>* ids,
+                             std::vector<uint32_t>* lengths) const {
+  for (std::string_view text : texts) {
+    const std::size_t before = ids->size();
+    encode(text, ids);
+    lengths->push_back(static_cast<uint32_t>(ids->size() - before));
+  }
+}
+
 void Tokenizer::resolve_special(const TextConfig& text, const std::string& source) {
   auto lookup = [&](const char* key, const std::string& token) {
     auto id = find(token);

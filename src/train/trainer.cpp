@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -207,9 +208,23 @@ double Trainer::train_step(const StepBatches& step) {
   return step_loss;
 }
 
+// Each row carries the wall-clock time (UTC, ISO 8601) it was written at.
 void Trainer::log_metrics(const nlohmann::json& line) const {
+  nlohmann::json row = line;
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char time[32];
+  std::strftime(time, sizeof time, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  row["time"] = time;
   std::ofstream out(run_.file("metrics.jsonl"), std::ios::app);
-  out << line.dump() << "\n";
+  out << row.dump() << "\n";
+}
+
+// The 1-based epoch of the last step taken: after an epoch's last step the
+// state already points at the next epoch's first batch.
+int64_t Trainer::epoch_of_last_step() const {
+  return state_.batch_in_epoch == 0 && state_.step > 0 ? state_.epoch : state_.epoch + 1;
 }
 
 void Trainer::validate() {
@@ -234,7 +249,7 @@ void Trainer::validate() {
       state_.step, m.auc, m.mrr, m.ndcg5, m.ndcg10, state_.best_auc, state_.best_step,
       m.impressions);
   log_metrics({{"step", state_.step},
-               {"epoch", state_.epoch + 1},
+               {"epoch", epoch_of_last_step()},
                {"dev",
                 {{"auc", m.auc},
                  {"mrr", m.mrr},
@@ -277,6 +292,18 @@ void Trainer::restore(const std::string& checkpoint) {
                state_.step);
 }
 
+// A saved position beyond the epoch would never be reached again (the loop
+// once spun there forever): the train split shrank, or state.json was edited.
+void Trainer::check_position(const std::string& checkpoint, std::size_t batches_per_epoch) const {
+  if (state_.batch_in_epoch < static_cast<int64_t>(batches_per_epoch)) return;
+  throw Error(checkpoint + "/state.json: the run stopped before batch " +
+              std::to_string(state_.batch_in_epoch + 1) + " of epoch " +
+              std::to_string(state_.epoch + 1) + ", but the train split now gives " +
+              std::to_string(batches_per_epoch) +
+              " batches per epoch (the training data changed since); restore the data the run "
+              "was trained on, or start a new run");
+}
+
 void Trainer::run(bool resume) {
   const TrainConfig& t = config_.train;
   build_model();
@@ -287,6 +314,7 @@ void Trainer::run(bool resume) {
         "train: no training samples (no impression of the train split has both a click "
         "and a non-click)");
   state_.total_steps = t.epochs * static_cast<int64_t>(plan->batches);
+  if (t.max_steps > 0) state_.total_steps = std::min(state_.total_steps, t.max_steps);
   if (resume) {
     auto latest = run_.latest_checkpoint();
     if (!latest)
@@ -294,6 +322,7 @@ void Trainer::run(bool resume) {
                        ": nothing to resume (no checkpoint yet); start again "
                        "without --resume");
     restore(*latest);
+    check_position(*latest, plan->batches);
   } else {
     torch::manual_seed(static_cast<uint64_t>(t.seed));  // dropout, after the same init draws
   }
@@ -309,7 +338,7 @@ void Trainer::run(bool resume) {
   double loss_sum = 0;
   int64_t loss_steps = 0, window_sequences = 0, planned_epoch = 0;
   auto window_start = std::chrono::steady_clock::now();
-  while (state_.epoch < t.epochs) {
+  while (state_.step < state_.total_steps) {
     if (planned_epoch != state_.epoch) plan = plan_epoch(planned_epoch = state_.epoch);
     Prefetcher<StepBatches> prefetch(static_cast<std::size_t>(state_.batch_in_epoch), plan->batches,
                                      [&](std::size_t b) { return prepare(*plan, b); });
@@ -344,7 +373,9 @@ void Trainer::run(bool resume) {
         ++state_.epoch;
         state_.batch_in_epoch = 0;
       }
-      bool evaluate = epoch_end || (t.eval_every > 0 && state_.step % t.eval_every == 0);
+      const bool last_step = state_.step == state_.total_steps;
+      bool evaluate =
+          epoch_end || last_step || (t.eval_every > 0 && state_.step % t.eval_every == 0);
       if (evaluate) {
         progress.finish();
         validate();
@@ -358,6 +389,7 @@ void Trainer::run(bool resume) {
                                   "; checkpoint " + run_.step_checkpoint(state_.step) +
                                   " written; continue with --resume");
       }
+      if (last_step) break;
     }
   }
   progress.finish();

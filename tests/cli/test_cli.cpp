@@ -42,6 +42,29 @@ TEST(Cli, UsageErrorsExitTwoWithOneLine) {
   EXPECT_NE(level.err.find("--log-level"), std::string::npos);
 }
 
+// Typos get the nearest real command or option and the --help to read.
+TEST(Cli, TyposSuggestTheNearestCommandOrOption) {
+  auto command = run_unbert("traing");
+  EXPECT_EQ(command.exit_code, 2);
+  EXPECT_EQ(command.err,
+            "error: unknown command 'traing'; did you mean 'train'? (see unbert --help)\n");
+  auto nested = run_unbert("--threads 1 tokenizer trian");
+  EXPECT_EQ(nested.err,
+            "error: unknown command 'tokenizer trian'; did you mean 'train'? (see unbert "
+            "tokenizer --help)\n");
+  auto option = run_unbert("eval --splt dev");
+  EXPECT_EQ(option.exit_code, 2);
+  EXPECT_EQ(option.err,
+            "error: unknown option '--splt' for 'unbert eval'; did you mean '--split'? (see "
+            "unbert eval --help)\n");
+  auto far = run_unbert("frobnicate");
+  EXPECT_EQ(far.err, "error: unknown command 'frobnicate' (see unbert --help)\n");
+  auto threads = run_unbert("--threads -1 config");
+  EXPECT_EQ(threads.exit_code, 2);
+  EXPECT_LT(threads.err.size(), 120u) << threads.err;  // no 310-digit range
+  EXPECT_NE(threads.err.find("--threads"), std::string::npos) << threads.err;
+}
+
 TEST(Cli, ConfigPrintsResolvedValues) {
   auto shown = run_unbert("config --set train.lr=0.001 --set model.level=word");
   ASSERT_EQ(shown.exit_code, 0) << shown.err;

@@ -66,6 +66,19 @@ TEST(Config, SyntaxErrorNamesFileLineAndColumn) {
   EXPECT_NE(e.find("invalid JSON"), std::string::npos) << e;
 }
 
+TEST(Config, DuplicateKeyIsAnErrorNamingItsLine) {
+  std::string e = error_of("{\n  \"train\": {\"lr\": 1e-4},\n  \"train\": {\"epochs\": 3}\n}\n");
+  EXPECT_NE(e.find("c.json:3: duplicate key 'train' (JSON would keep only the last one)"),
+            std::string::npos)
+      << e;
+  e = error_of(R"({"train": {"lr": 1e-4, "epochs": 1, "lr": 3e-5}})");
+  EXPECT_NE(e.find("duplicate key 'train.lr'"), std::string::npos) << e;
+  // The same key in two different objects is fine.
+  EXPECT_EQ(error_of(R"({"model": {"news_level": {"layers": 2}, "dropout": 0.1},
+                        "eval": {"precision": "fp32"}, "train": {"precision": "fp32"}})"),
+            "");
+}
+
 TEST(Config, SetOverridesFileAndParsesValues) {
   TempDir dir;
   std::string path = dir.write("paper.json", R"({"train": {"lr": 1e-4}})");

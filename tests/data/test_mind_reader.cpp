@@ -107,6 +107,23 @@ TEST(Behaviors, ReadsLabeledRowsAndEmptyHistory) {
   EXPECT_EQ(b.num_users(), 2u);
 }
 
+// A UTF-8 byte-order mark (Windows editors) is not part of the first id:
+// it once turned N1 into "\ufeffN1" in news.tsv and broke behaviors.tsv's first line.
+TEST(Behaviors, ByteOrderMarksAreSkipped) {
+  TempDir dir;
+  NewsTable news;
+  news.load(dir.write("news.tsv", "\xEF\xBB\xBF" + std::string(kNews)), {});
+  ASSERT_TRUE(news.find("N1").has_value());
+  EXPECT_EQ(news.id(0), "N1");
+  std::string path = dir.write("behaviors.tsv",
+                               "\xEF\xBB\xBF"
+                               "7\tU1\t11/15/2019 8:55:22 AM\tN1 N3\tN2-1 N3-0\n");
+  Behaviors b = Behaviors::load(path, news, {}, nullptr);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].id, 7u);
+  EXPECT_EQ(b[0].history.size(), 2u);
+}
+
 TEST(Behaviors, ReadsUnlabeledTestRows) {
   TempDir dir;
   NewsTable news;

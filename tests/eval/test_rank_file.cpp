@@ -35,6 +35,11 @@ TEST(RankFile, MalformedLinesNameTheLine) {
   expect_error("1 [0,1\n", ListKind::Labels, "bad.txt:1: expected a list");
   expect_error("1 [2,0]\n", ListKind::Ranks, "bad.txt:1: ranks start at 1");
   expect_error("1\n", ListKind::Ranks, "bad.txt:1: expected a line");
+  // Ranks are a permutation of 1..n: [2,2,3] and [8,1,3] once scored silently.
+  expect_error("1 [1,2,3]\n2 [2,2,3]\n", ListKind::Ranks,
+               "bad.txt:2: rank 2 appears twice; ranks must be a permutation of 1..3");
+  expect_error("1 [8,1,3]\n", ListKind::Ranks,
+               "bad.txt:1: rank 8 for 3 candidates; ranks must be a permutation of 1..3");
 }
 
 TEST(RankFile, ScoresRanksAsReciprocalScores) {

@@ -1,10 +1,13 @@
 // The training loop on a tiny model: resume equivalence, a clean stop, and
 // a non-finite loss.
 #include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "test_util.h"
+#include "unbert/common/error.h"
+#include "unbert/common/fs.h"
 #include "unbert/config/config_io.h"
 #include "unbert/data/synth.h"
 #include "unbert/model/checkpoint.h"
@@ -90,6 +93,66 @@ TEST_F(TrainerTest, WritesBestAndKeepsOnlyTheLastCheckpoints) {
   CheckpointInfo info = read_checkpoint_info(run.best_checkpoint());
   EXPECT_EQ(info.tokenizer_identity, text_->tokenizer->identity());
   EXPECT_TRUE(std::filesystem::exists(run.file("metrics.jsonl")));
+}
+
+// train.max_steps ends the run (and its schedule) mid-epoch, with an
+// evaluation and a checkpoint at that step.
+TEST_F(TrainerTest, MaxStepsEndsTheRunThereWithACheckpoint) {
+  config_.train.max_steps = 3;
+  auto t = trainer("run");
+  t->run(false);
+  EXPECT_EQ(t->state().step, 3);
+  EXPECT_EQ(t->state().total_steps, 3);
+  EXPECT_EQ(t->state().epoch, 0);  // stopped inside the first epoch
+  RunDir run(dir_.file("run"));
+  EXPECT_TRUE(std::filesystem::exists(run.step_checkpoint(3)));
+  EXPECT_TRUE(std::filesystem::exists(run.best_checkpoint() + "/model.safetensors"));
+}
+
+// metrics.jsonl: 1-based epochs throughout (the evaluation at the end of a
+// 1-epoch run once said epoch 2) and a UTC timestamp on every row.
+TEST_F(TrainerTest, MetricsRowsHaveOneBasedEpochsAndTimes) {
+  config_.train.epochs = 1;
+  config_.train.eval_every = 2;
+  config_.train.log_every = 1;
+  auto t = trainer("run");
+  t->run(false);
+  std::ifstream in(RunDir(dir_.file("run")).file("metrics.jsonl"));
+  std::string line;
+  int rows = 0, dev_rows = 0;
+  while (std::getline(in, line)) {
+    auto row = nlohmann::json::parse(line);
+    ++rows;
+    dev_rows += row.contains("dev");
+    EXPECT_EQ(row.at("epoch"), 1) << line;
+    std::string time = row.at("time");
+    EXPECT_EQ(time.size(), 20u) << time;  // 2026-11-30T13:45:00Z
+    EXPECT_EQ(time.back(), 'Z') << time;
+  }
+  EXPECT_GT(rows, 2);
+  EXPECT_GE(dev_rows, 2);
+}
+
+// A checkpoint whose position lies past the end of the epoch (the train
+// split shrank since) is one clear error, not an endless loop.
+TEST_F(TrainerTest, ResumePastTheEpochsEndIsAnErrorNotAHang) {
+  TrainHooks hooks;
+  hooks.stop_after = [](int64_t step) { return step == 2; };
+  auto first = trainer("run", hooks);
+  EXPECT_THROW(first->run(false), TrainingInterrupted);
+  const std::string state = RunDir(dir_.file("run")).step_checkpoint(2) + "/state.json";
+  auto json = nlohmann::json::parse(read_text_file(state));
+  json["batch_in_epoch"] = 243;
+  std::ofstream(state) << json.dump();
+  auto second = trainer("run");
+  try {
+    second->run(true);
+    FAIL() << "resumed past the end of the epoch";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("state.json: the run stopped before batch 244 of epoch 1"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST_F(TrainerTest, NonFiniteLossStopsNamingTheStep) {

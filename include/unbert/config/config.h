@@ -126,6 +126,7 @@ struct TrainConfig {
   int64_t batch_size = 128;
   int64_t micro_batch = 32;
   int64_t epochs = 2;
+  int64_t max_steps = 0;
   double grad_clip = 1.0;
   int64_t seed = 42;
   int64_t eval_every = 0;
@@ -145,6 +146,7 @@ struct TrainConfig {
     v("batch_size", batch_size, "samples per optimizer step");
     v("micro_batch", micro_batch, "samples per forward pass (gradient accumulation)");
     v("epochs", epochs, "passes over the training impressions");
+    v("max_steps", max_steps, "stop after this many optimizer steps; 0 = the epochs decide");
     v("grad_clip", grad_clip, "max global gradient norm; 0 = off");
     v("seed", seed, "random seed (sampling, init, dropout)");
     v("eval_every", eval_every, "dev evaluation every N steps; 0 = at epoch ends only");

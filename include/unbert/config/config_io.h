@@ -40,6 +40,8 @@ struct ConfigKeyInfo {
 };
 std::vector<ConfigKeyInfo> config_keys();
 
+// Levenshtein distance: insertions, deletions and substitutions.
+std::size_t edit_distance(const std::string& a, const std::string& b);
 // The candidate with the smallest edit distance to `word` (for "did you mean").
 std::string nearest_word(const std::string& word, const std::vector<std::string>& candidates);
 

@@ -22,6 +22,9 @@ class Tokenizer {
   virtual ~Tokenizer() = default;
   // Appends the ids of `text` (no special tokens added).
   virtual void encode(std::string_view text, std::vector<int32_t>* ids) const = 0;
+  // Appends the ids of every text to `ids` and each text's count to `lengths`.
+  virtual void encode_batch(const std::vector<std::string_view>& texts, std::vector<int32_t>* ids,
+                            std::vector<uint32_t>* lengths) const;
   virtual std::string piece(int32_t id) const = 0;
   virtual std::optional<int32_t> find(std::string_view piece) const = 0;
   virtual int32_t vocab_size() const = 0;

@@ -60,6 +60,8 @@ class Trainer {
   void save_checkpoint();
   void save_best();
   void log_metrics(const nlohmann::json& line) const;
+  int64_t epoch_of_last_step() const;
+  void check_position(const std::string& checkpoint, std::size_t batches_per_epoch) const;
 
   const RunConfig& config_;
   const MindData& data_;
