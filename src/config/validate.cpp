@@ -73,7 +73,14 @@ void validate(const RunConfig& c) {
   require(r.warmup_ratio >= 0 && r.warmup_ratio < 1, "train.warmup_ratio", "must be in [0, 1)",
           r.warmup_ratio);
   require(r.batch_size >= 1, "train.batch_size", "must be >= 1", r.batch_size);
+  // Past 2^24 a batch is a typo: no epoch of MIND-large holds that many pairs.
+  require(r.batch_size <= (int64_t{1} << 24), "train.batch_size", "must be <= 16777216",
+          r.batch_size);
   require(r.micro_batch >= 1, "train.micro_batch", "must be >= 1", r.micro_batch);
+  require(r.micro_batch <= r.batch_size, "train.micro_batch",
+          "must be <= train.batch_size (" + std::to_string(r.batch_size) +
+              "): it splits each batch into forward passes",
+          r.micro_batch);
   require(r.epochs >= 1, "train.epochs", "must be >= 1", r.epochs);
   require(r.max_steps >= 0, "train.max_steps", "must be >= 0 (0 = no limit)", r.max_steps);
   require(r.grad_clip >= 0, "train.grad_clip", "must be >= 0 (0 = off)", r.grad_clip);

@@ -284,9 +284,23 @@ void Trainer::save_checkpoint() {
 
 void Trainer::restore(const std::string& checkpoint) {
   load_model_weights(model_, checkpoint);
-  torch::load(*optimizer_, (fs::path(checkpoint) / "optimizer.pt").string());
+  const std::string optimizer_path = (fs::path(checkpoint) / "optimizer.pt").string();
+  const std::string damaged =
+      " (the checkpoint is damaged; delete " + checkpoint + " to resume from the one before it)";
+  try {
+    torch::load(*optimizer_, optimizer_path);
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    throw Error(optimizer_path +
+                ": cannot read the optimizer state: " + what.substr(0, what.find('\n')) + damaged);
+  }
   std::string state_path = (fs::path(checkpoint) / "state.json").string();
-  state_ = TrainingState::from_json(nlohmann::json::parse(read_text_file(state_path)), state_path);
+  try {
+    state_ =
+        TrainingState::from_json(nlohmann::json::parse(read_text_file(state_path)), state_path);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(state_path + ": not a valid training state: " + e.what() + damaged);
+  }
   restore_torch_rng(state_.torch_rng);
   spdlog::info("[train] resuming from {} (epoch {}, step {})", checkpoint, state_.epoch + 1,
                state_.step);

@@ -52,6 +52,11 @@ TEST(Config, WrongTypeNamesKeyAndExpectation) {
 TEST(Config, OutOfRangeValuesAreRejected) {
   EXPECT_EQ(error_of(R"({"train": {"batch_size": 0}})"),
             "config key 'train.batch_size': must be >= 1, got 0");
+  EXPECT_EQ(error_of(R"({"train": {"batch_size": 16, "micro_batch": 64}})"),
+            "config key 'train.micro_batch': must be <= train.batch_size (16): it splits each "
+            "batch into forward passes, got 64");
+  EXPECT_EQ(error_of(R"({"train": {"batch_size": 4611686018427387904}})"),
+            "config key 'train.batch_size': must be <= 16777216, got 4611686018427387904");
   EXPECT_EQ(error_of(R"({"model": {"dropout": 1.5}})"),
             "config key 'model.dropout': must be in [0, 1), got 1.5");
   EXPECT_NE(error_of(R"({"model": {"hidden_size": 100, "num_heads": 3}})").find("must divide"),

@@ -155,6 +155,30 @@ TEST_F(TrainerTest, ResumePastTheEpochsEndIsAnErrorNotAHang) {
   }
 }
 
+// A damaged optimizer.pt or state.json is an error naming the file and the
+// way out (once a bare "PytorchStreamReader failed" or a raw JSON exception).
+TEST_F(TrainerTest, DamagedCheckpointFilesAreNamed) {
+  TrainHooks hooks;
+  hooks.stop_after = [](int64_t step) { return step == 2; };
+  EXPECT_THROW(trainer("run", hooks)->run(false), TrainingInterrupted);
+  const std::string checkpoint = RunDir(dir_.file("run")).step_checkpoint(2);
+  for (const char* file : {"optimizer.pt", "state.json"}) {
+    const std::string path = checkpoint + "/" + file;
+    const std::string kept = read_text_file(path);
+    std::ofstream(path, std::ios::trunc) << "damaged";
+    try {
+      trainer("run")->run(true);
+      FAIL() << "resumed from a damaged " << file;
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      EXPECT_EQ(message.rfind(path + ": ", 0), 0u) << message;
+      EXPECT_NE(message.find("the checkpoint is damaged; delete " + checkpoint), std::string::npos)
+          << message;
+    }
+    std::ofstream(path, std::ios::trunc | std::ios::binary) << kept;
+  }
+}
+
 TEST_F(TrainerTest, NonFiniteLossStopsNamingTheStep) {
   config_.train.eval_every = 1;
   TrainHooks hooks;
