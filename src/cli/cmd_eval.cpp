@@ -36,7 +36,8 @@ struct Inference {
   Unbert model{nullptr};
 };
 
-std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::string> splits) {
+std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::string> splits,
+                                   void (*check_data)(const DataConfig&) = nullptr) {
   auto in = std::make_unique<Inference>();
   std::string run_dir = o.run_dir;
   if (!o.config.config.empty()) {
@@ -54,6 +55,7 @@ std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::
   }
   if (!o.device.empty()) in->config.device = o.device;
   validate(in->config);
+  if (check_data) check_data(in->config.data);
   in->run = std::make_unique<RunDir>(run_dir.empty() ? default_run_dir(in->config) : run_dir);
   in->checkpoint = o.checkpoint.empty() ? in->run->model_checkpoint() : o.checkpoint;
   CheckpointInfo info = read_checkpoint_info(in->checkpoint);
@@ -150,8 +152,25 @@ EvalResult evaluate_split(const ScoreSplitOptions& o) {
   return result;
 }
 
+namespace {
+
+// A leaderboard file ranks every candidate of every impression; a skipped
+// line or candidate would make a file that looks complete and is not.
+void require_complete_split(const DataConfig& data) {
+  if (data.unknown_candidate == UnknownNews::Skip)
+    throw ConfigError("data.unknown_candidate",
+                      "is \"skip\", which would drop candidates from the prediction file; set "
+                      "it to \"error\" for predict (--set data.unknown_candidate=error)");
+  if (data.on_error == OnError::Skip)
+    throw ConfigError("data.on_error",
+                      "is \"skip\", which would drop malformed impressions from the prediction "
+                      "file; set it to \"fail\" for predict (--set data.on_error=fail)");
+}
+
+}  // namespace
+
 SubmissionFiles predict_split(const ScoreSplitOptions& o) {
-  auto in = prepare(o, {o.split});
+  auto in = prepare(o, {o.split}, require_complete_split);
   const Behaviors& behaviors = in->data.split(o.split);
   double seconds = 0;
   auto scores = score_split(*in, behaviors, &seconds);

@@ -78,17 +78,30 @@ TrainResult train_run(const TrainOptions& o) {
   }
   RunLock lock(run.path());                 // for the whole run; a second process stops here
   if (!o.resume) refuse_existing_run(run);  // made by another process meanwhile
+  const bool restart = !o.resume && run.has_leftovers();
+  if (restart) std::filesystem::remove(run.file("metrics.jsonl"));  // rows of the stopped attempt
   if (!o.resume) write_text_atomic(run.file("config.json"), config_to_json(config).dump(2) + "\n");
   add_log_file(run.file("unbert.log"));
-  if (o.remember_latest) remember_latest_run(run.path());
   spdlog::info("[train] run directory {}", run.path());
+  if (restart)
+    spdlog::info(
+        "[train] {} held an attempt that stopped before its first checkpoint: starting "
+        "again there",
+        run.path());
 
   torch::Device device = resolve_device(config.device);
   MindData data = load_mind(config.data, splits_for_training(config.data));
   auto text = build_text_pipeline(config, data.news);
   install_stop_signals();
   Trainer trainer(config, data, *text, run, device);
-  trainer.run(o.resume);
+  // runs/latest names a run once it has a checkpoint, never a failed start.
+  try {
+    trainer.run(o.resume);
+  } catch (const TrainingInterrupted&) {
+    if (o.remember_latest) remember_latest_run(run.path());
+    throw;
+  }
+  if (o.remember_latest) remember_latest_run(run.path());
   const TrainingState& state = trainer.state();
   TrainResult result;
   result.run_dir = run.path();

@@ -17,6 +17,7 @@ namespace {
 int fail(const std::string& message, int code) {
   std::string line = message.substr(0, message.find('\n'));
   std::fprintf(stderr, "error: %s\n", line.c_str());
+  unbert::log_to_files(spdlog::level::err, line);  // the run's unbert.log keeps it too
   return code;
 }
 

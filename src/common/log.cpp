@@ -1,5 +1,6 @@
 #include "unbert/common/log.h"
 
+#include <algorithm>
 #include <memory>
 
 #include <spdlog/sinks/basic_file_sink.h>
@@ -36,8 +37,23 @@ void add_log_file(const std::string& path) {
   auto logger = spdlog::default_logger();
   auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, /*truncate=*/false);
   sink->set_pattern("[%Y-%m-%d %H:%M:%S.%e] %l %v");
+  sink->set_level(spdlog::level::info);
+  // The file gets info and above whatever the console level: the console
+  // sink keeps the user's level, the logger lets through what either wants.
+  if (logger->sinks().size() == 1) logger->sinks().front()->set_level(logger->level());
+  logger->set_level(std::min(logger->level(), spdlog::level::info));
   logger->sinks().push_back(sink);
   logger->flush_on(spdlog::level::info);
+}
+
+void log_to_files(spdlog::level::level_enum level, const std::string& message) {
+  auto logger = spdlog::get("unbert");
+  if (!logger) return;
+  spdlog::details::log_msg line(logger->name(), level, message);
+  for (std::size_t i = 1; i < logger->sinks().size(); ++i) {  // sink 0 is the console
+    logger->sinks()[i]->log(line);
+    logger->sinks()[i]->flush();
+  }
 }
 
 }  // namespace unbert

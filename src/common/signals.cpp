@@ -1,5 +1,7 @@
 #include "unbert/common/signals.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
 
@@ -9,7 +11,12 @@ namespace {
 std::atomic<bool> g_stop{false};
 
 extern "C" void on_stop_signal(int signal_number) {
-  if (g_stop.exchange(true)) {  // a second signal: stop now
+  if (g_stop.exchange(true)) {  // a second signal: stop now, saying so (write is signal-safe)
+    static const char kLine[] =
+        "error: stopped at once by a second signal; no checkpoint was written for the steps "
+        "since the last one (continue with --resume)\n";
+    ssize_t ignored = ::write(STDERR_FILENO, kLine, sizeof kLine - 1);
+    (void)ignored;
     std::signal(signal_number, SIG_DFL);
     std::raise(signal_number);
   }

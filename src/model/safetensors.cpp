@@ -1,4 +1,5 @@
 // The safetensors format: u64 header size, JSON header, raw data.
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 
@@ -56,6 +57,8 @@ NamedTensors read_safetensors(const std::string& path) {
   const uint64_t data_start = 8 + header_size;
   const uint64_t data_size = bytes.size() - data_start;
   NamedTensors tensors;
+  std::vector<std::pair<std::pair<uint64_t, uint64_t>, std::string>>
+      spans;  // for the overlap check
   for (const auto& [name, entry] : header.items()) {
     if (name == "__metadata__") continue;
     DtypeInfo dtype{};
@@ -73,6 +76,7 @@ NamedTensors read_safetensors(const std::string& path) {
       }
       if (static_cast<uint64_t>(numel * dtype.bytes) != offsets[1] - offsets[0])
         throw fail("tensor '" + name + "' size does not match its shape and dtype");
+      if (offsets[1] > offsets[0]) spans.push_back({{offsets[0], offsets[1]}, name});
       void* data = const_cast<char*>(bytes.data() + data_start + offsets[0]);
       auto view = torch::from_blob(data, shape, torch::TensorOptions().dtype(dtype.type));
       bool floating = torch::isFloatingType(dtype.type);
@@ -82,6 +86,13 @@ NamedTensors read_safetensors(const std::string& path) {
       throw fail("entry '" + name + "' is malformed: " + e.what());
     }
   }
+  // Tensors must not share bytes (the format's rule; a damaged or hand-made
+  // header could otherwise alias two weights silently).
+  std::sort(spans.begin(), spans.end());
+  for (std::size_t i = 1; i < spans.size(); ++i)
+    if (spans[i].first.first < spans[i - 1].first.second)
+      throw fail("tensors '" + spans[i - 1].second + "' and '" + spans[i].second +
+                 "' overlap in the data section");
   return tensors;
 }
 

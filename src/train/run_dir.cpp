@@ -52,7 +52,12 @@ std::string RunDir::model_checkpoint() const {
 }
 
 bool RunDir::has_run() const {
-  return fs::exists(file("config.json")) || fs::exists(file("checkpoints"));
+  return !step_checkpoints().empty();
+}
+
+bool RunDir::has_leftovers() const {
+  return fs::exists(file("config.json")) || fs::exists(file("metrics.jsonl")) ||
+         fs::exists(best_checkpoint());
 }
 
 void RunDir::prune(int64_t keep) const {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <sstream>
 
 #include "unbert/common/fs.h"
 #include "unbert/common/log.h"
@@ -221,6 +222,29 @@ void Trainer::log_metrics(const nlohmann::json& line) const {
   out << row.dump() << "\n";
 }
 
+// Rows past the checkpoint were written by steps that run again now; kept,
+// they would appear twice.
+void Trainer::drop_metrics_after(int64_t step) const {
+  const std::string path = run_.file("metrics.jsonl");
+  if (!fs::exists(path)) return;
+  std::istringstream rows(read_text_file(path));
+  std::string kept, row;
+  std::size_t dropped = 0;
+  while (std::getline(rows, row)) {
+    if (row.empty()) continue;
+    const auto parsed = nlohmann::json::parse(row, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_object() && parsed.value("step", int64_t{0}) > step) {
+      ++dropped;
+      continue;
+    }
+    kept += row + "\n";
+  }
+  if (dropped == 0) return;
+  write_text_atomic(path, kept);
+  spdlog::info("[train] metrics.jsonl: dropped {} row(s) past step {} (they run again)", dropped,
+               step);
+}
+
 // The 1-based epoch of the last step taken: after an epoch's last step the
 // state already points at the next epoch's first batch.
 int64_t Trainer::epoch_of_last_step() const {
@@ -337,6 +361,7 @@ void Trainer::run(bool resume) {
                        "without --resume");
     restore(*latest);
     check_position(*latest, plan->batches);
+    drop_metrics_after(state_.step);
   } else {
     torch::manual_seed(static_cast<uint64_t>(t.seed));  // dropout, after the same init draws
   }

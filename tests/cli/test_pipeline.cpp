@@ -54,6 +54,32 @@ TEST_F(Pipeline, RefusesToOverwriteAnExistingRun) {
   EXPECT_NE(changed.err.find("config key 'train.lr'"), std::string::npos) << changed.err;
 }
 
+// The run's unbert.log holds what the console showed, the final error line
+// too, and info lines even when the console shows only errors.
+TEST_F(Pipeline, ErrorsReachTheRunLog) {
+  auto failed = run_unbert(
+      "--log-level error train --config tiny.json --run-dir runs/bad "
+      "--set data.train_dir=missing",
+      dir_.path());
+  ASSERT_NE(failed.exit_code, 0);
+  const std::string error_line = failed.err.substr(0, failed.err.find('\n'));
+  ASSERT_EQ(error_line.rfind("error: ", 0), 0u) << failed.err;
+  const std::string log = read_text_file(dir_.file("runs/bad/unbert.log"));
+  EXPECT_NE(log.find(error_line.substr(7)), std::string::npos) << log;
+  EXPECT_NE(log.find(" info [train] run directory"), std::string::npos) << log;
+  EXPECT_EQ(failed.err.find("[train] run directory"), std::string::npos) << failed.err;
+
+  // No dead end: runs/latest does not name the failed start, and the same
+  // command with the data fixed starts the run there.
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("runs/latest")));
+  auto retry = run_unbert("train --config tiny.json --run-dir runs/bad", dir_.path());
+  ASSERT_EQ(retry.exit_code, 0) << retry.err;
+  EXPECT_NE(retry.err.find("held an attempt that stopped before its first checkpoint"),
+            std::string::npos)
+      << retry.err;
+  EXPECT_EQ(read_text_file(dir_.file("runs/latest")), "runs/bad\n");
+}
+
 TEST_F(Pipeline, CtrlCWritesACheckpointAndExits130ThenResumes) {
   int pid = test::spawn_unbert("train --config tiny.json --set train.epochs=20", dir_.path());
   std::string metrics = dir_.file("runs/tiny/metrics.jsonl");
@@ -96,6 +122,14 @@ TEST_F(Pipeline, TrainEvalPredictAndScoreAgree) {
   ASSERT_EQ(scored.exit_code, 0) << scored.err;
   EXPECT_EQ(scored.out, eval.out.substr(0, scored.out.size()));  // the same four numbers
 
+  // A prediction file with dropped candidates is refused before anything is scored.
+  auto skipping = run_unbert("predict --set data.unknown_candidate=skip", dir_.path());
+  EXPECT_EQ(skipping.exit_code, 2);
+  EXPECT_NE(skipping.err.find("config key 'data.unknown_candidate': is \"skip\", which would "
+                              "drop candidates from the prediction file"),
+            std::string::npos)
+      << skipping.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("runs/tiny/predict/test")));
   auto predict = run_unbert("predict", dir_.path());
   ASSERT_EQ(predict.exit_code, 0) << predict.err;
   EXPECT_TRUE(std::filesystem::exists(dir_.file("runs/tiny/predict/test/prediction.zip")));

@@ -1,3 +1,4 @@
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -91,6 +92,22 @@ std::string damaged_copy(const test::TempDir& dir, const std::string& source, st
     for (std::size_t i = 8; i < bytes.size(); i += 97)
       bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
   return dir.write(std::filesystem::path(source).filename().string(), bytes);
+}
+
+// Two tensors sharing bytes once loaded without a word.
+TEST(WeightsIo, OverlappingSafetensorsAreRefused) {
+  test::TempDir dir;
+  const std::string header = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+                             R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})";
+  std::string bytes(8, '\0');
+  const uint64_t size = header.size();
+  std::memcpy(bytes.data(), &size, 8);
+  bytes += header + std::string(12, '\0');
+  std::ofstream(dir.file("overlap.safetensors"), std::ios::binary) << bytes;
+  EXPECT_NE(error_of([&] {
+              read_safetensors(dir.file("overlap.safetensors"));
+            }).find("tensors 'a' and 'b' overlap in the data section"),
+            std::string::npos);
 }
 
 TEST(WeightsIo, TruncatedOrGarbledFilesAreClearErrors) {

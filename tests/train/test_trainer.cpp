@@ -179,6 +179,30 @@ TEST_F(TrainerTest, DamagedCheckpointFilesAreNamed) {
   }
 }
 
+// Rows written after the last checkpoint (by a process killed later) are
+// dropped on resume: each step appears once in metrics.jsonl.
+TEST_F(TrainerTest, ResumeDropsMetricsRowsPastTheCheckpoint) {
+  config_.train.log_every = 1;
+  TrainHooks hooks;
+  hooks.stop_after = [](int64_t step) { return step == 3; };
+  EXPECT_THROW(trainer("run", hooks)->run(false), TrainingInterrupted);
+  const std::string metrics = RunDir(dir_.file("run")).file("metrics.jsonl");
+  std::ofstream(metrics, std::ios::app) << R"({"step": 4, "loss": 1.0})"
+                                        << "\n"
+                                        << R"({"step": 5, "loss": 1.0})"
+                                        << "\n";
+  trainer("run")->run(true);
+  std::ifstream in(metrics);
+  std::string line;
+  std::vector<int64_t> steps;
+  while (std::getline(in, line)) {
+    auto row = nlohmann::json::parse(line);
+    if (!row.contains("dev")) steps.push_back(row.at("step"));
+  }
+  ASSERT_FALSE(steps.empty());
+  for (std::size_t i = 0; i < steps.size(); ++i) EXPECT_EQ(steps[i], static_cast<int64_t>(i + 1));
+}
+
 TEST_F(TrainerTest, NonFiniteLossStopsNamingTheStep) {
   config_.train.eval_every = 1;
   TrainHooks hooks;

@@ -14,7 +14,12 @@ spdlog::level::level_enum parse_log_level(const std::string& name);
 // Sets up the console logger on stderr at the given level.
 void init_logging(spdlog::level::level_enum level);
 
-// Also writes every log line to `path` (appending), e.g. run_dir/unbert.log.
+// Also writes every log line at info or above to `path` (appending), e.g.
+// run_dir/unbert.log, whatever the console's level.
 void add_log_file(const std::string& path);
+
+// Writes `message` to the log files only (the console already showed it,
+// e.g. the final "error: ..." line).
+void log_to_files(spdlog::level::level_enum level, const std::string& message);
 
 }  // namespace unbert

@@ -27,7 +27,11 @@ class RunDir {
   std::optional<std::string> latest_checkpoint() const;
   // best/ when there is one, else the latest step checkpoint.
   std::string model_checkpoint() const;
-  bool has_run() const;  // something of an earlier run is there
+  // A run to continue: at least one complete step checkpoint. Without one a
+  // folder holds at most leftovers of an attempt that stopped before it
+  // (config.json, unbert.log, metrics.jsonl, best/), and a new run may start there.
+  bool has_run() const;
+  bool has_leftovers() const;
   void prune(int64_t keep) const;
 
  private:

@@ -61,6 +61,7 @@ class Trainer {
   void save_best();
   void log_metrics(const nlohmann::json& line) const;
   int64_t epoch_of_last_step() const;
+  void drop_metrics_after(int64_t step) const;
   void check_position(const std::string& checkpoint, std::size_t batches_per_epoch) const;
 
   const RunConfig& config_;
