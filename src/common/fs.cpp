@@ -19,14 +19,27 @@ std::string read_text_file(const std::string& path) {
   return buffer.str();
 }
 
+void check_written(std::ostream& out, const std::string& path) {
+  // errno holds the reason of the write that failed: the one inside an
+  // earlier << (a full buffer), else the flush's own.
+  if (out) {
+    errno = 0;
+    out.flush();
+  }
+  if (out) return;
+  const int reason = errno;
+  throw Error(path + ": cannot write (" +
+              (reason ? std::string(std::strerror(reason)) : std::string("stream error")) +
+              "); free some space or choose another folder");
+}
+
 void write_text_atomic(const std::string& path, const std::string& text) {
   std::string temporary = path + ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(temporary + ": cannot write (" + std::strerror(errno) + ")");
     out << text;
-    out.flush();
-    if (!out) throw Error(temporary + ": write failed (disk full?)");
+    check_written(out, temporary);
   }
   std::error_code error;
   std::filesystem::rename(temporary, path, error);

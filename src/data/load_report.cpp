@@ -17,6 +17,9 @@ void LoadReport::log(const std::string& what) const {
   if (duplicate_news > 0)
     spdlog::info("[data] {}: {} news id(s) already loaded from another split, kept the first", what,
                  duplicate_news);
+  if (repeated_in_file > 0)
+    spdlog::warn("[data] {}: {} news id(s) appear more than once in this file, kept the first",
+                 what, repeated_in_file);
   if (unknown_history > 0)
     spdlog::warn("[data] {}: dropped {} history click(s) on news missing from news.tsv", what,
                  unknown_history);

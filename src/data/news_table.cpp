@@ -14,6 +14,7 @@ LoadReport NewsTable::load(const std::string& path, const LoadOptions& options) 
   MappedFile file(path);
   std::string_view text = tsv::without_bom(file.text(), path);
   LoadReport report;
+  const uint32_t first_of_file = static_cast<uint32_t>(size());
   std::size_t pos = 0, line_number = 0;
   std::string_view fields[kNewsColumns];
   while (pos < text.size()) {
@@ -35,8 +36,8 @@ LoadReport NewsTable::load(const std::string& path, const LoadOptions& options) 
       report.note_skip(path + ":" + std::to_string(line_number) + ": " + problem);
       continue;
     }
-    if (ids_.find(fields[0])) {
-      ++report.duplicate_news;
+    if (auto known = ids_.find(fields[0])) {
+      ++(*known >= first_of_file ? report.repeated_in_file : report.duplicate_news);
       continue;
     }
     add(fields[0], fields[1], fields[2], fields[3], fields[4]);

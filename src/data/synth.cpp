@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "unbert/common/error.h"
+#include "unbert/common/fs.h"
 #include "unbert/data/mind_time.h"
 
 namespace unbert {
@@ -221,7 +222,7 @@ void write_news(const std::string& path, const std::vector<News>& all, const std
     out << n.id << '\t' << t.category << '\t' << t.subcategory << '\t' << n.title << '\t'
         << n.abstract << "\thttps://example.invalid/" << n.id << "\t[]\t[]\n";
   }
-  if (!out) throw Error(path + ": cannot write");
+  check_written(out, path);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "unbert/common/error.h"
+#include "unbert/common/fs.h"
 #include "unbert/common/mapped_file.h"
 #include "unbert/model/weights_io.h"
 
@@ -115,7 +116,7 @@ void write_safetensors(const std::string& path, const NamedTensors& tensors) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(&size), 8);
   out << text << data;
-  if (!out) throw Error(path + ": cannot write");
+  check_written(out, path);
 }
 
 }  // namespace unbert

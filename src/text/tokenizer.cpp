@@ -1,5 +1,7 @@
 #include "unbert/text/tokenizer.h"
 
+#include <filesystem>
+
 #include "unbert/common/error.h"
 #include "unbert/text/sentencepiece_tokenizer.h"
 #include "unbert/text/wordpiece.h"
@@ -36,6 +38,10 @@ std::unique_ptr<Tokenizer> load_tokenizer(const TextConfig& text) {
   std::string source;
   if (text.tokenizer == TokenizerKind::WordPiece) {
     if (text.vocab.empty()) throw ConfigError("text.vocab", "needs the path of a vocab.txt");
+    if (!std::filesystem::is_regular_file(text.vocab))
+      throw ConfigError("text.vocab", "\"" + text.vocab +
+                                          "\" is not a file (scripts/download_bert.sh fetches "
+                                          "bert-base-uncased's vocab.txt; or name your own)");
     tokenizer = WordPieceTokenizer::from_file(text.vocab, text.lowercase, text.unk_token);
     source = text.vocab;
   } else {

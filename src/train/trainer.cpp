@@ -220,6 +220,7 @@ void Trainer::log_metrics(const nlohmann::json& line) const {
   row["time"] = time;
   std::ofstream out(run_.file("metrics.jsonl"), std::ios::app);
   out << row.dump() << "\n";
+  check_written(out, run_.file("metrics.jsonl"));
 }
 
 // Rows past the checkpoint were written by steps that run again now; kept,
@@ -348,9 +349,10 @@ void Trainer::run(bool resume) {
   build_optimizer();
   auto plan = plan_epoch(0);
   if (plan->batches == 0)
-    throw Error(
-        "train: no training samples (no impression of the train split has both a click "
-        "and a non-click)");
+    throw Error(data_.split("train").path() + ": no training samples (" +
+                std::to_string(data_.split("train").size()) +
+                " impressions, none with both a click and a non-click); point data.train_dir at "
+                "a MIND training folder");
   state_.total_steps = t.epochs * static_cast<int64_t>(plan->batches);
   if (t.max_steps > 0) state_.total_steps = std::min(state_.total_steps, t.max_steps);
   if (resume) {

@@ -80,6 +80,18 @@ TEST_F(Pipeline, ErrorsReachTheRunLog) {
   EXPECT_EQ(read_text_file(dir_.file("runs/latest")), "runs/bad\n");
 }
 
+// An empty train behaviors.tsv is an error naming the file (it once named only the split).
+TEST_F(Pipeline, EmptyTrainSplitNamesItsFile) {
+  std::filesystem::create_directories(dir_.file("empty"));
+  std::filesystem::copy_file(dir_.file("data/train/news.tsv"), dir_.file("empty/news.tsv"));
+  dir_.write("empty/behaviors.tsv", "");
+  auto r = run_unbert("train --config tiny.json --set data.train_dir=empty", dir_.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("empty/behaviors.tsv: no training samples (0 impressions"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(Pipeline, CtrlCWritesACheckpointAndExits130ThenResumes) {
   int pid = test::spawn_unbert("train --config tiny.json --set train.epochs=20", dir_.path());
   std::string metrics = dir_.file("runs/tiny/metrics.jsonl");

@@ -40,6 +40,7 @@ TEST(NewsTable, ReadsColumnsAndMergesSplits) {
                           "N3\tnews\tnewsus\tRain later\t\t\t\t\nN4\ta\tb\tNew one\t\t\t[]\t[]\n"),
                 {});
   EXPECT_EQ(second.duplicate_news, 1u);
+  EXPECT_EQ(second.repeated_in_file, 0u);
   ASSERT_EQ(news.size(), 4u);
   uint32_t n2 = *news.find("N2");
   EXPECT_EQ(news.title(n2), "Best movies in Japan");
@@ -48,6 +49,12 @@ TEST(NewsTable, ReadsColumnsAndMergesSplits) {
   EXPECT_EQ(news.subcategory(n2), "movienews");
   EXPECT_EQ(news.abstract(*news.find("N1")), "An abstract.");
   EXPECT_FALSE(news.find("N9").has_value());
+  // An id twice in one file is that file's fault, not another split's.
+  LoadReport third = news.load(
+      dir.write("c/news.tsv", "N7\ta\tb\tOne\t\t\t[]\t[]\nN7\ta\tb\tTwo\t\t\t[]\t[]\n"), {});
+  EXPECT_EQ(third.repeated_in_file, 1u);
+  EXPECT_EQ(third.duplicate_news, 0u);
+  EXPECT_EQ(news.title(*news.find("N7")), "One");
 }
 
 TEST(NewsTable, MalformedLineIsAnErrorWithFileAndLine) {

@@ -130,5 +130,19 @@ TEST(WordPiece, MissingSpecialTokenIsAConfigError) {
   EXPECT_EQ(tokenizer->special().nsep, 4);
 }
 
+// A missing vocab names the config key and where to get one (it once said
+// only "cannot open").
+TEST(WordPiece, MissingVocabNamesTheKey) {
+  TextConfig text;
+  text.vocab = "/nonexistent/vocab.txt";
+  try {
+    load_tokenizer(text);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "text.vocab");
+    EXPECT_NE(std::string(e.what()).find("scripts/download_bert.sh"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace unbert

@@ -27,10 +27,11 @@ struct LoadReport {
   std::size_t lines = 0;
   std::size_t skipped_lines = 0;
   std::vector<std::string> skipped_examples;  // first few "file:line: reason"
-  std::size_t duplicate_news = 0;
-  std::size_t unknown_history = 0;    // history ids dropped
-  std::size_t unknown_candidate = 0;  // candidates dropped (unknown_candidate = skip)
-  std::size_t empty_impressions = 0;  // lines whose candidates were all dropped
+  std::size_t duplicate_news = 0;             // ids loaded before from another split's news.tsv
+  std::size_t repeated_in_file = 0;           // ids that appear twice in the same news.tsv
+  std::size_t unknown_history = 0;            // history ids dropped
+  std::size_t unknown_candidate = 0;          // candidates dropped (unknown_candidate = skip)
+  std::size_t empty_impressions = 0;          // lines whose candidates were all dropped
 
   void note_skip(const std::string& where_and_why);
   // Logs one warning per non-zero count (never drops anything silently).
