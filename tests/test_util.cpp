@@ -8,6 +8,7 @@
 #include <fstream>
 #include <random>
 
+#include "unbert/common/error.h"
 #include "unbert/common/fs.h"
 
 namespace unbert::test {
@@ -45,6 +46,15 @@ CommandResult run_unbert(const std::string& args, const std::string& cwd,
   result.out = read_text_file(io.file("stdout"));
   result.err = read_text_file(io.file("stderr"));
   return result;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
 }
 
 std::string shared_dir() {

@@ -1,6 +1,7 @@
 // Helpers shared by the tests: temporary folders, files, running the CLI.
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace unbert::test {
@@ -37,6 +38,8 @@ int spawn_unbert(const std::string& args, const std::string& cwd);
 int wait_for(int pid);
 
 std::string shared_dir();  // ../shared beside the checkout
+// The message of the unbert::Error that `f` throws; "" when it throws none.
+std::string error_of(const std::function<void()>& f);
 // Tests of minutes run only with UNBERT_SLOW_TESTS=1 (CTest sets it for them).
 bool slow_tests_enabled();
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.h"
 #include "unbert/common/error.h"
 #include "unbert/common/fs.h"
 #include "unbert/model/weights_io.h"
@@ -10,14 +11,7 @@
 namespace unbert {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 // /dev/full answers every write with ENOSPC, as a full disk does.
 TEST(Fs, FullDiskErrorsNameThePathAndTheReason) {

@@ -24,14 +24,7 @@ ModelShape tiny_unbert_shape() {
   return shape;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 TEST(WeightsIo, SafetensorsAndBinHoldTheSameTensors) {
   NamedTensors a = read_safetensors(tiny_dir() + "/model.safetensors");
