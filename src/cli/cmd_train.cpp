@@ -61,10 +61,25 @@ void refuse_existing_run(const RunDir& run) {
                      "--resume, or choose another with --run-dir (nothing was overwritten)");
 }
 
+// `--resume` without --config continues a run from its own config.json: the
+// run named by --run-dir, else runs/latest. --set still applies on top (and
+// may change operational keys only, as always on resume).
+RunConfig load_train_config(const TrainOptions& o) {
+  if (!o.resume || !o.config.config.empty()) return o.config.load();
+  const std::string dir = o.run_dir.empty() ? latest_run() : o.run_dir;
+  ConfigOptions from_run = o.config;
+  from_run.config = (std::filesystem::path(dir) / "config.json").string();
+  if (!std::filesystem::exists(from_run.config))
+    throw UsageError("--resume: " + dir + " holds no run to continue (no config.json)");
+  RunConfig config = from_run.load();
+  config.run_dir = dir;
+  return config;
+}
+
 }  // namespace
 
 TrainResult train_run(const TrainOptions& o) {
-  RunConfig config = o.config.load();
+  RunConfig config = load_train_config(o);
   if (!o.run_dir.empty()) config.run_dir = o.run_dir;
   if (!o.device.empty()) config.device = o.device;
   validate(config);

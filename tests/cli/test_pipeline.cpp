@@ -49,6 +49,10 @@ TEST_F(Pipeline, RefusesToOverwriteAnExistingRun) {
             std::string::npos)
       << again.err;
   EXPECT_EQ(read_text_file(dir_.file("runs/tiny/metrics.jsonl")), metrics);  // untouched
+  // --run-dir alone names the run, its own config.json the settings (it once
+  // compared the defaults with the run's config and refused).
+  auto by_dir = run_unbert("train --run-dir runs/tiny --resume", dir_.path());
+  EXPECT_EQ(by_dir.exit_code, 0) << by_dir.err;
   auto changed = run_unbert("train --config tiny.json --resume --set train.lr=0.1", dir_.path());
   EXPECT_EQ(changed.exit_code, 2);
   EXPECT_NE(changed.err.find("config key 'train.lr'"), std::string::npos) << changed.err;
@@ -107,10 +111,8 @@ TEST_F(Pipeline, CtrlCWritesACheckpointAndExits130ThenResumes) {
   for (const auto& entry : std::filesystem::directory_iterator(dir_.file("runs/tiny/checkpoints")))
     checkpoint = checkpoint || std::filesystem::exists(entry.path() / "state.json");
   EXPECT_TRUE(checkpoint);
-  auto resumed = run_unbert(
-      "train --config tiny.json --set train.epochs=20 --resume --set "
-      "train.keep=1",
-      dir_.path());
+  // The message's advice as it stands: the run's own config, found through runs/latest.
+  auto resumed = run_unbert("train --resume --set train.keep=1", dir_.path());
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming from"), std::string::npos) << resumed.err;
 }
