@@ -1,8 +1,11 @@
 #include "unbert/common/progress.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "unbert/common/log.h"
 
@@ -17,6 +20,36 @@ std::string format_duration(double seconds) {
   else
     std::snprintf(buffer, sizeof buffer, "%lld:%02lld", total / 60, total % 60);
   return buffer;
+}
+
+int terminal_columns() {
+  winsize size{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    int value = std::atoi(columns);
+    if (value > 0) return value;
+  }
+  return 80;
+}
+
+std::string progress_line(const std::string& label, int64_t done, int64_t total,
+                          const std::string& fields, const std::string& eta, int columns) {
+  const std::string count = std::to_string(done) + "/" + std::to_string(total);
+  const std::string tail = " " + fields + " ETA " + eta;
+  const int room = std::max(columns - 1, 1);
+  // label count |bar| tail: the bar takes what is left, between 0 and 24.
+  const int fixed = static_cast<int>(label.size() + 1 + count.size() + tail.size());
+  const int width = std::min(24, room - fixed - 3);
+  std::string line = label + " " + count;
+  if (width >= 4) {
+    int filled = total > 0 ? static_cast<int>(width * std::min(done, total) / total) : width;
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar.resize(static_cast<std::size_t>(width), ' ');
+    line += " |" + bar + "|";
+  }
+  line += tail;
+  if (static_cast<int>(line.size()) > room) line.resize(static_cast<std::size_t>(room));
+  return line;
 }
 
 Progress::Progress(std::string label, int64_t total, int64_t log_every)
@@ -40,13 +73,9 @@ void Progress::update(int64_t done, const std::string& fields) {
     bool last = done >= total_;
     if (!last && std::chrono::duration<double>(now - last_draw_).count() < 0.2) return;
     last_draw_ = now;
-    const int width = 24;
-    int filled = total_ > 0 ? static_cast<int>(width * done / total_) : width;
-    std::string bar(static_cast<std::size_t>(filled), '#');
-    bar.resize(width, ' ');
-    std::fprintf(stderr, "\r%s %lld/%lld |%s| %s ETA %s\x1b[K", label_.c_str(),
-                 static_cast<long long>(done), static_cast<long long>(total_), bar.c_str(),
-                 fields.c_str(), format_duration(eta).c_str());
+    const std::string line =
+        progress_line(label_, done, total_, fields, format_duration(eta), terminal_columns());
+    std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
     std::fflush(stderr);
     open_line_ = true;
   } else if (done % log_every_ == 0 || done == total_) {

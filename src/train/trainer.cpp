@@ -418,9 +418,11 @@ void Trainer::run(bool resume) {
       bool evaluate =
           epoch_end || last_step || (t.eval_every > 0 && state_.step % t.eval_every == 0);
       if (evaluate) {
+        const auto paused = std::chrono::steady_clock::now();
         progress.finish();
         validate();
         save_checkpoint();
+        window_start += std::chrono::steady_clock::now() - paused;  // samples/s: training only
       }
       bool stop = stop_requested() || (hooks_.stop_after && hooks_.stop_after(state_.step));
       if (stop) {

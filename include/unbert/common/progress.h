@@ -25,4 +25,13 @@ class Progress {
 
 std::string format_duration(double seconds);  // "1:02:03" or "2:03"
 
+// The bar's line in at most `columns - 1` characters (a full-width line would
+// wrap, and every redraw would leave a new line): the bar shrinks first, then
+// the fields are cut.
+std::string progress_line(const std::string& label, int64_t done, int64_t total,
+                          const std::string& fields, const std::string& eta, int columns);
+
+// The terminal's width on stderr (COLUMNS, else 80, when it cannot be told).
+int terminal_columns();
+
 }  // namespace unbert
