@@ -70,12 +70,29 @@ std::vector<Row> baseline_rows(const RunConfig& config) {
           {"random", metrics_of(dev, random_scores(dev, config.train.seed))}};
 }
 
-void print_table(const std::vector<Row>& rows) {
-  std::printf("\ndev (%zu impressions)          AUC     MRR  nDCG@5 nDCG@10\n",
-              rows.front().metrics.impressions);
-  for (const auto& row : rows)
-    std::printf("  %-24s  %.4f  %.4f  %.4f  %.4f\n", row.name.c_str(), row.metrics.auc,
-                row.metrics.mrr, row.metrics.ndcg5, row.metrics.ndcg10);
+std::string comparison_table(const std::vector<Row>& rows) {
+  char line[160];
+  std::snprintf(line, sizeof line, "dev (%zu impressions)          AUC     MRR  nDCG@5 nDCG@10\n",
+                rows.front().metrics.impressions);
+  std::string table = line;
+  for (const auto& row : rows) {
+    std::snprintf(line, sizeof line, "  %-24s  %.4f  %.4f  %.4f  %.4f\n", row.name.c_str(),
+                  row.metrics.auc, row.metrics.mrr, row.metrics.ndcg5, row.metrics.ndcg10);
+    table += line;
+  }
+  return table;
+}
+
+// The table as printed, and as JSON, kept in the run beside its metrics.
+void save_comparison(const std::vector<Row>& rows, const std::string& run_dir) {
+  write_text_atomic(run_dir + "/demo_comparison.txt", comparison_table(rows));
+  nlohmann::json json = nlohmann::json::array();
+  for (const auto& row : rows) {
+    nlohmann::json entry = row.metrics.to_json();
+    entry["name"] = row.name;
+    json.push_back(entry);
+  }
+  write_text_atomic(run_dir + "/demo_comparison.json", json.dump(2) + "\n");
 }
 
 // Runs scripts/plot_metrics.py (from the source tree or an install) with the
@@ -132,8 +149,9 @@ int run_demo(const DemoOptions& o) {
   std::string plots = o.plot ? plot_curves(trained.run_dir) : "skipped (--no-plot)";
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  print_table(rows);
-  std::printf("\nrun directory:   %s\n", trained.run_dir.c_str());
+  save_comparison(rows, trained.run_dir);
+  std::printf("\n%s", comparison_table(rows).c_str());
+  std::printf("\nrun directory:   %s (the table: demo_comparison.txt)\n", trained.run_dir.c_str());
   std::printf("dev scores:      %s/scores.tsv\n", dev.out_dir.c_str());
   std::printf("leaderboard zip: %s\n", submission.zip.c_str());
   std::printf("curves:          %s\n", plots.c_str());

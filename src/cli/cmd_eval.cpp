@@ -94,7 +94,10 @@ std::vector<float> score_split(Inference& in, const Behaviors& behaviors, double
 
 std::string scores_table(const Behaviors& behaviors, const NewsTable& news,
                          const std::vector<float>& scores) {
-  std::string table = "impression_id\tnews_id\tlabel\tscore\n";
+  // The label column only where the split has labels (not the test split).
+  const bool labeled = behaviors.labeled();
+  std::string table =
+      labeled ? "impression_id\tnews_id\tlabel\tscore\n" : "impression_id\tnews_id\tscore\n";
   char score_text[32];
   for (std::size_t i = 0; i < behaviors.size(); ++i) {
     Impression imp = behaviors[i];
@@ -102,7 +105,7 @@ std::string scores_table(const Behaviors& behaviors, const NewsTable& news,
       std::snprintf(score_text, sizeof score_text, "%.7g",
                     scores[behaviors.candidate_offset(i) + c]);
       table += std::to_string(imp.id) + "\t" + std::string(news.id(imp.candidates[c])) + "\t" +
-               std::to_string(imp.labels[c]) + "\t" + score_text + "\n";
+               (labeled ? std::to_string(imp.labels[c]) + "\t" : std::string()) + score_text + "\n";
     }
   }
   return table;
@@ -174,7 +177,11 @@ SubmissionFiles predict_split(const ScoreSplitOptions& o) {
   const Behaviors& behaviors = in->data.split(o.split);
   double seconds = 0;
   auto scores = score_split(*in, behaviors, &seconds);
-  return write_submission(behaviors, scores, in->run->file("predict/" + o.split));
+  const std::string dir = in->run->file("predict/" + o.split);
+  SubmissionFiles files = write_submission(behaviors, scores, dir);
+  // The raw scores beside the ranks: what an ensemble of runs averages.
+  write_text_atomic(dir + "/scores.tsv", scores_table(behaviors, in->data.news, scores));
+  return files;
 }
 
 namespace {
@@ -192,6 +199,10 @@ void print_by_day(const nlohmann::json& days) {
 
 int run_eval(const ScoreSplitOptions& o) {
   EvalResult result = evaluate_split(o);
+  if (o.json) {
+    std::cout << result.report.dump(2) << "\n";
+    return 0;
+  }
   const MetricSummary& m = result.metrics;
   std::cout << m.to_text() << "\n";
   if (m.single_class > 0)
@@ -204,7 +215,7 @@ int run_eval(const ScoreSplitOptions& o) {
 
 int run_predict(const ScoreSplitOptions& o) {
   SubmissionFiles files = predict_split(o);
-  std::cout << "wrote " << files.text << "\n"
+  std::cout << "wrote " << files.text << " (and scores.tsv beside it)\n"
             << "upload " << files.zip << " to the MIND leaderboard\n";
   return 0;
 }
@@ -226,6 +237,7 @@ Command add_eval_command(CLI::App& root) {
   app->add_option("--split", o->split, "dev or train")->capture_default_str();
   app->add_flag("--by-day", o->by_day,
                 "also metrics per day and the share of candidates unseen in training");
+  app->add_flag("--json", o->json, "print the metrics as JSON (what metrics.json holds)");
   return {app, [o] { return run_eval(*o); }};
 }
 

@@ -66,6 +66,12 @@ TEST(Demo, LearnsTheGeneratedDataAndBeatsBothBaselines) {
   EXPECT_NEAR(random, 0.5, 0.05);
   EXPECT_TRUE(std::filesystem::exists(dir.file("d/runs/demo/predict/test/prediction.zip")));
   EXPECT_TRUE(std::filesystem::exists(dir.file("d/demo.json")));
+  // The comparison as printed is kept in the run (it was printed only).
+  const std::string saved = read_text_file(dir.file("d/runs/demo/demo_comparison.txt"));
+  EXPECT_NE(demo.out.find(saved), std::string::npos) << saved;
+  auto rows = nlohmann::json::parse(read_text_file(dir.file("d/runs/demo/demo_comparison.json")));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_NEAR(rows[0].at("auc").get<double>(), model, 1e-4);
   EXPECT_FALSE(std::filesystem::exists(dir.file("runs")));  // nothing outside --out
 
   // A dev prediction scored by `unbert score` gives the numbers eval wrote, up

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include <gtest/gtest.h>
 #include <zip.h>
+#include <nlohmann/json.hpp>
 
 #include "test_util.h"
 #include "unbert/common/fs.h"
@@ -127,6 +129,11 @@ TEST_F(Pipeline, TrainEvalPredictAndScoreAgree) {
   EXPECT_TRUE(std::filesystem::exists(dir_.file("runs/tiny/eval/dev/scores.tsv")));
   EXPECT_TRUE(std::filesystem::exists(dir_.file("runs/tiny/eval/dev/metrics.json")));
 
+  auto json = run_unbert("eval --split dev --json", dir_.path());
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto report = nlohmann::json::parse(json.out);  // stdout is the JSON alone
+  EXPECT_EQ(report.at("split"), "dev");
+  EXPECT_GT(report.at("auc").get<double>(), 0.0);
   auto predict_dev = run_unbert("predict --split dev", dir_.path());
   ASSERT_EQ(predict_dev.exit_code, 0) << predict_dev.err;
   auto scored = run_unbert(
@@ -146,13 +153,20 @@ TEST_F(Pipeline, TrainEvalPredictAndScoreAgree) {
   EXPECT_FALSE(std::filesystem::exists(dir_.file("runs/tiny/predict/test")));
   auto predict = run_unbert("predict", dir_.path());
   ASSERT_EQ(predict.exit_code, 0) << predict.err;
+  // The scores behind the ranks, one row per candidate, for ensembles.
+  std::string test_scores = read_text_file(dir_.file("runs/tiny/predict/test/scores.tsv"));
+  EXPECT_EQ(test_scores.rfind("impression_id\tnews_id\tscore\n", 0), 0u) << test_scores;
   EXPECT_TRUE(std::filesystem::exists(dir_.file("runs/tiny/predict/test/prediction.zip")));
   std::string text = read_text_file(dir_.file("runs/tiny/predict/test/prediction.txt"));
   std::istringstream lines(text);
+  std::size_t ranked = 0;
   for (std::string line; std::getline(lines, line);) {
     EXPECT_EQ(line.find(' ', line.find('[')), std::string::npos) << line;  // none inside []
     EXPECT_EQ(line.back(), ']') << line;
+    ranked += 1 + static_cast<std::size_t>(std::count(line.begin(), line.end(), ','));
   }
+  EXPECT_EQ(static_cast<std::size_t>(std::count(test_scores.begin(), test_scores.end(), '\n')),
+            ranked + 1);  // a row per ranked candidate, and the header
   int error = 0;
   zip_t* zip =
       zip_open(dir_.file("runs/tiny/predict/test/prediction.zip").c_str(), ZIP_RDONLY, &error);

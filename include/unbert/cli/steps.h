@@ -34,6 +34,7 @@ struct ScoreSplitOptions {
   ConfigOptions config;
   std::string run_dir, checkpoint, device, split;
   bool by_day = false;
+  bool json = false;  // eval: print metrics.json's content instead of the table
 };
 
 struct EvalResult {
