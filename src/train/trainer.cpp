@@ -18,6 +18,7 @@
 #include "unbert/eval/evaluator.h"
 #include "unbert/model/checkpoint.h"
 #include "unbert/model/hf_loader.h"
+#include "unbert/train/data_fingerprint.h"
 #include "unbert/train/schedule.h"
 
 namespace unbert {
@@ -353,6 +354,7 @@ void Trainer::run(bool resume) {
                 std::to_string(data_.split("train").size()) +
                 " impressions, none with both a click and a non-click); point data.train_dir at "
                 "a MIND training folder");
+  const nlohmann::json training_files = training_files_fingerprint(config_.data);
   state_.total_steps = t.epochs * static_cast<int64_t>(plan->batches);
   if (t.max_steps > 0) state_.total_steps = std::min(state_.total_steps, t.max_steps);
   if (resume) {
@@ -362,11 +364,13 @@ void Trainer::run(bool resume) {
                        ": nothing to resume (no checkpoint yet); start again "
                        "without --resume");
     restore(*latest);
+    check_same_training_files(state_.training_files, training_files, *latest);
     check_position(*latest, plan->batches);
     drop_metrics_after(state_.step);
   } else {
     torch::manual_seed(static_cast<uint64_t>(t.seed));  // dropout, after the same init draws
   }
+  state_.training_files = training_files;  // recorded in every checkpoint
   spdlog::info(
       "[train] {} samples per epoch ({} impressions skipped: no negative), {} steps of "
       "{}; {} epochs, {} steps",

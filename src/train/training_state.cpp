@@ -20,7 +20,8 @@ nlohmann::json TrainingState::to_json() const {
           {"best_step", best_step},
           {"loss_scale", loss_scale},
           {"good_steps", good_steps},
-          {"torch_rng", torch_rng}};
+          {"torch_rng", torch_rng},
+          {"training_files", training_files}};
 }
 
 TrainingState TrainingState::from_json(const nlohmann::json& j, const std::string& where) {
@@ -36,6 +37,7 @@ TrainingState TrainingState::from_json(const nlohmann::json& j, const std::strin
     s.loss_scale = j.at("loss_scale").get<double>();
     s.good_steps = j.at("good_steps").get<int64_t>();
     s.torch_rng = j.at("torch_rng").get<std::string>();
+    s.training_files = j.value("training_files", nlohmann::json());
   } catch (const nlohmann::json::exception& e) {
     throw Error(where + ": malformed training state (" + e.what() + ")");
   }

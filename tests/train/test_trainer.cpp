@@ -203,6 +203,26 @@ TEST_F(TrainerTest, ResumeDropsMetricsRowsPastTheCheckpoint) {
   for (std::size_t i = 0; i < steps.size(); ++i) EXPECT_EQ(steps[i], static_cast<int64_t>(i + 1));
 }
 
+// Resume checks the data it continues on is the data it stopped on: a changed
+// train behaviors.tsv is one error naming it (sizes and hashes, then and now).
+TEST_F(TrainerTest, ResumeOnChangedTrainingDataIsRefused) {
+  TrainHooks hooks;
+  hooks.stop_after = [](int64_t step) { return step == 2; };
+  EXPECT_THROW(trainer("run", hooks)->run(false), TrainingInterrupted);
+  const std::string behaviors = dir_.file("data/train/behaviors.tsv");
+  std::ofstream(behaviors, std::ios::app) << "\n";  // one byte more: same impressions, other file
+  try {
+    trainer("run")->run(true);
+    FAIL() << "resumed on changed data";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind(behaviors + " changed since checkpoint ", 0), 0u) << message;
+    EXPECT_NE(message.find("restore the data the run was trained on, or start a new run"),
+              std::string::npos)
+        << message;
+  }
+}
+
 TEST_F(TrainerTest, NonFiniteLossStopsNamingTheStep) {
   config_.train.eval_every = 1;
   TrainHooks hooks;

@@ -20,6 +20,9 @@ struct TrainingState {
   double loss_scale = 65536;  // fp16 only
   int64_t good_steps = 0;     // fp16: steps since the scale last changed
   std::string torch_rng;      // the CPU generator's state (dropout), hex
+  // Size and hash of the files the run trains on (data_fingerprint.h);
+  // null in checkpoints written before it was recorded.
+  nlohmann::json training_files;
 
   nlohmann::json to_json() const;
   static TrainingState from_json(const nlohmann::json& j, const std::string& where);
