@@ -153,6 +153,18 @@ TEST(SentencePiece, HelperDeathIsAClearError) {
   EXPECT_EQ(errno, ECHILD);
 }
 
+// Ctrl-C goes to the whole process group; unbert checkpoints after it, so
+// the helper must survive it (and still answer).
+TEST(SentencePiece, HelperIgnoresCtrlC) {
+  test::TempDir dir;
+  TextConfig text = train_small_model(dir);
+  auto tokenizer = SentencePieceTokenizer::from_file(text.spm_model);
+  ASSERT_EQ(::kill(tokenizer->helper_pid(), SIGINT), 0);
+  std::vector<int32_t> ids;
+  EXPECT_NO_THROW(tokenizer->encode("storm news", &ids));
+  EXPECT_FALSE(ids.empty());
+}
+
 TEST(SentencePiece, MissingHelperIsAClearError) {
   ::setenv("UNBERT_SPM_HELPER", "/nonexistent/unbert-spm", 1);
   try {

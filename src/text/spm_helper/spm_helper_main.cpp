@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <memory>
 #include <string>
 #include <vector>
@@ -147,6 +148,10 @@ class Server {
 }  // namespace
 
 int main() {
+  // Ctrl-C reaches the whole foreground process group: unbert finishes its
+  // step and checkpoints, so its helper must not die under it. The helper
+  // ends when unbert closes its stdin, or with unbert (end of file).
+  std::signal(SIGINT, SIG_IGN);
   Server server;
   std::string request;
   while (read_frame(&request))
