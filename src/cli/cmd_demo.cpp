@@ -28,7 +28,7 @@ struct DemoOptions {
   std::string out = "demo";
   ConfigOptions config;  // --config replaces the compiled-in demo config
   SynthOptions synth;
-  bool plot = true;
+  bool no_plot = false;
 };
 
 void check_out_folder(const fs::path& out) {
@@ -146,7 +146,7 @@ int run_demo(const DemoOptions& o) {
 
   std::vector<Row> rows{{"UNBERT (this run)", dev.metrics}};
   for (auto& row : baseline_rows(config)) rows.push_back(row);
-  std::string plots = o.plot ? plot_curves(trained.run_dir) : "skipped (--no-plot)";
+  std::string plots = o.no_plot ? "skipped (--no-plot)" : plot_curves(trained.run_dir);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   save_comparison(rows, trained.run_dir);
@@ -168,12 +168,14 @@ Command add_demo_command(CLI::App& root) {
       "demo", "Generate MIND-format data, train a small UNBERT on the CPU, evaluate and predict");
   app->add_option("--out", o->out, "folder to create (must be new or empty)")
       ->capture_default_str();
-  o->config.add_to(*app);
+  o->config.add_to(*app,
+                   "JSON config instead of the compiled-in configs/demo.json (its data "
+                   "and tokenizer paths are replaced by ones inside --out)");
   app->add_option("--users", o->synth.users, "generated users")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app->add_option("--seed", o->synth.seed, "seed of the generated data")->capture_default_str();
-  app->add_flag("!--no-plot", o->plot, "do not draw the training curves");
+  app->add_flag("--no-plot", o->no_plot, "do not draw the training curves");
   return {app, [o] { return run_demo(*o); }};
 }
 

@@ -124,7 +124,9 @@ Command add_tokenizer_command(CLI::App& root) {
   app->require_subcommand(1);
   CLI::App* train = app->add_subcommand(
       "train", "Train the config's SentencePiece model (text.spm_model) on the news titles");
-  o->config.add_to(*train);
+  o->config.add_to(*train,
+                   "JSON config naming text.spm_model and data.train_dir (e.g. the demo's "
+                   "DIR/demo.json); the paper's configs use WordPiece");
   train->add_flag("--force", o->force, "replace text.spm_model if it exists");
   return {app, [o] {
             RunConfig config = o->config.load();

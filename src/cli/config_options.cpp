@@ -4,8 +4,8 @@
 
 namespace unbert::cli {
 
-void ConfigOptions::add_to(CLI::App& app) {
-  app.add_option("--config", config, "JSON config file (configs/small.json, configs/large.json)");
+void ConfigOptions::add_to(CLI::App& app, const std::string& config_help) {
+  app.add_option("--config", config, config_help);
   app.add_option("--set", overrides, "override a config key, e.g. --set train.lr=3e-5 (repeatable)")
       ->type_name("KEY=VALUE");
 }

@@ -65,6 +65,17 @@ TEST(Cli, TyposSuggestTheNearestCommandOrOption) {
   EXPECT_NE(threads.err.find("--threads"), std::string::npos) << threads.err;
 }
 
+// Help suggests only what works there: the demo and tokenizer train once
+// suggested the paper's configs, and the demo showed `--no-plot{false}`.
+TEST(Cli, HelpSuggestsConfigsThatFitTheCommand) {
+  auto demo = run_unbert("demo --help");
+  EXPECT_EQ(demo.exit_code, 0);
+  EXPECT_EQ(demo.out.find("{false}"), std::string::npos) << demo.out;
+  EXPECT_EQ(demo.out.find("configs/small.json"), std::string::npos) << demo.out;
+  auto tokenizer = run_unbert("tokenizer train --help");
+  EXPECT_EQ(tokenizer.out.find("configs/small.json"), std::string::npos) << tokenizer.out;
+}
+
 TEST(Cli, ConfigPrintsResolvedValues) {
   auto shown = run_unbert("config --set train.lr=0.001 --set model.level=word");
   ASSERT_EQ(shown.exit_code, 0) << shown.err;

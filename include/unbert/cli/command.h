@@ -21,7 +21,9 @@ struct Command {
 struct ConfigOptions {
   std::string config;
   std::vector<std::string> overrides;
-  void add_to(CLI::App& app);
+  // `config_help` says which configs fit the command (the paper's by default).
+  void add_to(CLI::App& app, const std::string& config_help =
+                                 "JSON config file (configs/small.json, configs/large.json)");
   RunConfig load() const;  // defaults < --config < --set, validated
 };
 
