@@ -12,8 +12,9 @@
 #                                      stage's exit code and figures
 #
 # Logs go under $LOGS (default $OUT/gpu_check when the device tool's $OUT is set, else
-# ./gpu_check_logs). Fits in 10 minutes on 16 cores and one H200. For a dry run on a CPU
-# box: DEVICE=cpu STEPS=20 BUILD=build scripts/dev/gpu_check.sh (BUILD skips the build).
+# ./gpu_check_logs). Stops within BUDGET seconds (default 570: one 10-minute device call).
+# Dry run on a CPU box: DEVICE=cpu STEPS=20 BUILD=build BUDGET=120 scripts/dev/gpu_check.sh
+# (BUILD skips the build).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 SRC=$PWD
@@ -52,10 +53,19 @@ DEVICE=${DEVICE:-cuda}
 STEPS=${STEPS:-2000}
 mkdir -p "$LOGS"
 failures=0
-# stage NAME SECONDS command...: runs it with a time limit, its output in $LOGS/NAME.log.
+BUDGET=${BUDGET:-570}  # the whole check stays inside one 10-minute device call
+# stage NAME SECONDS command...: runs it with a time limit (cut to what is left
+# of BUDGET), its output in $LOGS/NAME.log.
 stage() {
   local name=$1 limit=$2
   shift 2
+  local left=$((BUDGET - SECONDS))
+  [ "$left" -lt "$limit" ] && limit=$left
+  if [ "$limit" -le 0 ]; then
+    failures=$((failures + 1))
+    echo "== $name: skipped (the ${BUDGET} s budget is spent)"
+    return
+  fi
   local start=$SECONDS
   timeout "$limit" "$@" > "$LOGS/$name.log" 2>&1
   local code=$?

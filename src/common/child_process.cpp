@@ -12,13 +12,12 @@
 #include <thread>
 
 #include "unbert/common/error.h"
+#include "unbert/common/frame.h"
 
 extern char** environ;
 
 namespace unbert {
 namespace {
-
-constexpr uint32_t kMaxFrame = 1u << 30;
 
 std::string errno_text() {
   return std::strerror(errno);
@@ -83,12 +82,11 @@ std::string ChildProcess::call(const std::string& request, const char* doing) {
 }
 
 void ChildProcess::send_frame(const std::string& payload, const char* doing) {
-  std::string frame(4, '\0');
-  const auto size = static_cast<uint32_t>(payload.size());
-  for (int i = 0; i < 4; ++i) frame[i] = static_cast<char>(size >> (8 * i));
-  frame += payload;
-  const char* data = frame.data();
-  std::size_t left = frame.size();
+  std::string bytes;
+  frame::put_u32(&bytes, static_cast<uint32_t>(payload.size()));
+  bytes += payload;
+  const char* data = bytes.data();
+  std::size_t left = bytes.size();
   while (left > 0) {
     // MSG_NOSIGNAL: a dead helper is an error here, not a SIGPIPE for unbert.
     ssize_t sent = ::send(socket_, data, left, MSG_NOSIGNAL);
@@ -110,10 +108,10 @@ std::string ChildProcess::receive_frame(const char* doing) {
       size -= static_cast<std::size_t>(got);
     }
   };
-  unsigned char header[4];
-  read_exactly(reinterpret_cast<char*>(header), 4);
-  uint32_t size = header[0] | header[1] << 8 | header[2] << 16 | uint32_t(header[3]) << 24;
-  if (size == 0 || size > kMaxFrame)
+  char header[4];
+  read_exactly(header, 4);
+  const uint32_t size = frame::Reader(std::string_view(header, 4)).u32();
+  if (size == 0 || size > frame::kMaxFrame)
     died(doing, "it sent a malformed reply (frame of " + std::to_string(size) + " bytes)");
   std::string payload(size, '\0');
   read_exactly(payload.data(), size);

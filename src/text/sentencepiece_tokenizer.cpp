@@ -75,7 +75,6 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::from_file(
   protocol::put_string(&request, std::filesystem::absolute(model_path).string());
   std::string reply = tokenizer->helper_->call(request, "loading the model");
   protocol::Reader in = ok_reply(reply, model_path + ": not a SentencePiece model (");
-  in.u32();  // unk id: find() answers from the piece table
   const uint32_t size = in.u32();
   for (uint32_t id = 0; id < size && !in.failed(); ++id) {
     tokenizer->pieces_.emplace_back(in.string());

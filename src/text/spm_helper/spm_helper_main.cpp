@@ -50,7 +50,7 @@ bool read_frame(std::string* payload) {
   char header[4];
   if (!read_exactly(0, header, 4)) return false;
   uint32_t size = protocol::Reader(std::string_view(header, 4)).u32();
-  if (size == 0 || size > protocol::kMaxFrame) return false;
+  if (size == 0 || size > unbert::frame::kMaxFrame) return false;
   payload->resize(size);
   return read_exactly(0, payload->data(), size);
 }
@@ -108,7 +108,6 @@ class Server {
     if (!status.ok()) return failure(status.ToString());
     processor_ = std::move(processor);
     std::string reply(1, protocol::kOk);
-    protocol::put_u32(&reply, static_cast<uint32_t>(processor_->unk_id()));
     const int size = processor_->GetPieceSize();
     protocol::put_u32(&reply, static_cast<uint32_t>(size));
     for (int id = 0; id < size; ++id) protocol::put_string(&reply, processor_->IdToPiece(id));

@@ -1,70 +1,21 @@
-// The framed protocol between unbert and its SentencePiece helper, unbert-spm
-// (see spm_helper_main.cpp for why it is a separate process). Shared by both
-// sides and free of LibTorch. Every message is one frame: a 4-byte
-// little-endian payload length, then the payload, whose first byte says what
-// it is. Numbers inside are 4-byte little-endian; strings are length + bytes.
+// The requests between unbert and its SentencePiece helper, unbert-spm (see
+// spm_helper_main.cpp for why it is a separate process), each one frame of
+// common/frame.h whose first byte says what it is:
 //
 //   request                               reply ('K' ok, or 'X' + message)
-//   'L' path                              'K' unk_id count piece*count
+//   'L' path                              'K' count piece*count
 //   'E' count text*count                  'K' (n id*n)*count
 //   'T' arguments                         'K'
 #pragma once
 
-#include <cstdint>
-#include <cstring>
-#include <string>
-#include <string_view>
+#include "unbert/common/frame.h"
 
 namespace unbert::spm_protocol {
 
+using frame::put_string;
+using frame::put_u32;
+using frame::Reader;
+
 constexpr char kLoad = 'L', kEncode = 'E', kTrain = 'T', kOk = 'K', kFailed = 'X';
-// A frame larger than this is a protocol error (encode batches stay far below).
-constexpr uint32_t kMaxFrame = 1u << 30;
-
-inline void put_u32(std::string* out, uint32_t value) {
-  for (int shift = 0; shift < 32; shift += 8) out->push_back(static_cast<char>(value >> shift));
-}
-
-inline void put_string(std::string* out, std::string_view text) {
-  put_u32(out, static_cast<uint32_t>(text.size()));
-  out->append(text);
-}
-
-// Reads from a payload front to back; any read past its end sets failed().
-class Reader {
- public:
-  explicit Reader(std::string_view payload) : rest_(payload) {}
-  uint32_t u32() {
-    if (rest_.size() < 4) return fail();
-    uint32_t value = 0;
-    for (int i = 3; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(rest_[i]);
-    rest_.remove_prefix(4);
-    return value;
-  }
-  std::string_view string() {
-    uint32_t size = u32();
-    if (failed_ || rest_.size() < size) return fail(), std::string_view();
-    std::string_view out = rest_.substr(0, size);
-    rest_.remove_prefix(size);
-    return out;
-  }
-  char byte() {
-    if (rest_.empty()) return static_cast<char>(fail());
-    char out = rest_.front();
-    rest_.remove_prefix(1);
-    return out;
-  }
-  bool failed() const { return failed_; }
-  bool at_end() const { return rest_.empty(); }
-
- private:
-  uint32_t fail() {
-    failed_ = true;
-    rest_ = {};
-    return 0;
-  }
-  std::string_view rest_;
-  bool failed_ = false;
-};
 
 }  // namespace unbert::spm_protocol
