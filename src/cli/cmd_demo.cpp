@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "unbert/cli/demo_config_json.h"
-#include "unbert/cli/steps.h"
+#include "unbert/cli/command.h"
 #include "unbert/common/error.h"
 #include "unbert/common/fs.h"
 #include "unbert/common/log.h"
@@ -18,6 +18,8 @@
 #include "unbert/data/synth.h"
 #include "unbert/eval/baselines.h"
 #include "unbert/eval/evaluator.h"
+#include "unbert/pipeline/score_split.h"
+#include "unbert/pipeline/train_run.h"
 
 namespace unbert::cli {
 namespace {
@@ -42,11 +44,14 @@ void check_out_folder(const fs::path& out) {
 // The demo config with every path the demo writes placed inside `out`.
 RunConfig demo_config(const DemoOptions& o, const fs::path& out) {
   RunConfig config =
-      o.config.config.empty()
+      o.config.path.empty()
           ? load_config_tree(nlohmann::json::parse(kDemoConfigJson), o.config.overrides)
           : o.config.load();
+  // Relative when --out is: the run's config.json then stores paths relative
+  // to the run, and the demo folder can be moved as a whole.
+  const fs::path base = fs::path(o.out).is_absolute() ? out : fs::path(o.out).lexically_normal();
   auto inside = [&](std::string& path) {
-    if (!path.empty() && fs::path(path).is_relative()) path = (out / path).string();
+    if (!path.empty() && fs::path(path).is_relative()) path = (base / path).string();
   };
   for (std::string* path : {&config.data.train_dir, &config.data.dev_dir, &config.data.test_dir,
                             &config.data.cache_dir, &config.text.spm_model})
@@ -130,13 +135,13 @@ int run_demo(const DemoOptions& o) {
 
   spdlog::info("[demo] 2/5 tokenizer and 3/5 training ({})", config_file);
   TrainOptions train;
-  train.config.config = config_file;
+  train.config.path = config_file;
   train.remember_latest = false;  // nothing outside --out
   TrainResult trained = train_run(train);
 
   spdlog::info("[demo] 4/5 evaluating on dev");
   ScoreSplitOptions score;
-  score.config.config = config_file;
+  score.config.path = config_file;
   score.run_dir = trained.run_dir;
   score.split = "dev";
   EvalResult dev = evaluate_split(score);

@@ -28,7 +28,7 @@ struct TokenizeOptions {
 std::unique_ptr<Tokenizer> chosen_tokenizer(const TokenizeOptions& o) {
   if (!o.vocab.empty()) return WordPieceTokenizer::from_file(o.vocab, !o.cased);
   if (!o.spm.empty()) return SentencePieceTokenizer::from_file(o.spm);
-  if (o.config.config.empty() && o.config.overrides.empty())
+  if (o.config.path.empty() && o.config.overrides.empty())
     throw UsageError("tokenize: give --vocab FILE, --spm FILE or --config FILE");
   return load_tokenizer(o.config.load().text);
 }

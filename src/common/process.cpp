@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <fstream>
 
 extern char** environ;
 
@@ -35,6 +36,25 @@ std::string executable_dir() {
   std::error_code error;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
   return error ? std::string() : exe.parent_path().string();
+}
+
+}  // namespace unbert
+
+namespace unbert {
+
+std::string process_command_line() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::string line, arg;
+  while (std::getline(in, arg, '\0')) {
+    const bool plain =
+        !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789-_./=:,@+%") == std::string::npos;
+    std::string quoted = "'";
+    for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    quoted += "'";
+    line += (line.empty() ? "" : " ") + (plain ? arg : quoted);
+  }
+  return line;
 }
 
 }  // namespace unbert

@@ -1,6 +1,9 @@
 #include "unbert/common/system.h"
 
 #include <dlfcn.h>
+#include <unistd.h>
+
+#include <ctime>
 
 #include <fstream>
 #include <sstream>
@@ -51,6 +54,49 @@ std::optional<std::string> slow_blas_warning() {
   return "LibTorch uses the slow reference BLAS (" + *path +
          "): matrix products run 10-15x slower. Fix: apt-get install libopenblas0-openmp "
          "(or run scripts/setup.sh)";
+}
+
+namespace {
+
+// The first line of /proc/self/maps naming a file whose name contains `part`.
+std::string mapped_library(const std::string& part) {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    auto slash = line.find('/');
+    if (slash == std::string::npos) continue;
+    std::string path = line.substr(slash);
+    if (path.substr(path.rfind('/') + 1).find(part) != std::string::npos) return path;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string blas_in_use() {
+  using ConfigText = const char* (*)();
+  if (auto config = reinterpret_cast<ConfigText>(dlsym(RTLD_DEFAULT, "openblas_get_config")))
+    return config();
+  if (auto version = reinterpret_cast<ConfigText>(dlsym(RTLD_DEFAULT, "bli_info_get_version_str")))
+    return std::string("BLIS ") + version();
+  if (dlsym(RTLD_DEFAULT, "mkl_get_version") != nullptr) return "MKL";
+  std::string library = mapped_library("blas");
+  return library.empty() ? "unknown" : library;
+}
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
 }
 
 }  // namespace unbert

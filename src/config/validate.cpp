@@ -89,6 +89,7 @@ void validate(const RunConfig& c) {
   require(r.eval_impressions >= 0, "train.eval_impressions", "must be >= 0", r.eval_impressions);
   require(r.keep >= 1, "train.keep", "must be >= 1", r.keep);
   require(r.log_every >= 1, "train.log_every", "must be >= 1", r.log_every);
+  require(r.patience >= 0, "train.patience", "must be >= 0 (0 = no early stopping)", r.patience);
   require(c.eval.batch_size >= 1, "eval.batch_size", "must be >= 1", c.eval.batch_size);
 }
 
@@ -101,6 +102,10 @@ RunConfig load_config(const std::optional<std::string>& path,
     if (!tree.contains("name")) tree["name"] = std::filesystem::path(*path).stem().string();
   }
   return load_config_tree(std::move(tree), overrides);
+}
+
+RunConfig ConfigSource::load() const {
+  return load_config(path.empty() ? std::nullopt : std::optional<std::string>(path), overrides);
 }
 
 RunConfig load_config_tree(nlohmann::json tree, const std::vector<std::string>& overrides) {

@@ -14,6 +14,7 @@
 #include "unbert/common/prefetcher.h"
 #include "unbert/common/progress.h"
 #include "unbert/common/signals.h"
+#include "unbert/common/system.h"
 #include "unbert/config/config_io.h"
 #include "unbert/eval/evaluator.h"
 #include "unbert/model/checkpoint.h"
@@ -56,16 +57,40 @@ Trainer::Trainer(const RunConfig& config, const MindData& data, const TextPipeli
 
 Trainer::~Trainer() = default;
 
+// The shape of a fresh model, or of the checkpoint train.init_from starts
+// from (which must fit the config and the tokenizer).
+ModelShape Trainer::initial_shape() const {
+  const std::string& init_from = config_.train.init_from;
+  if (init_from.empty()) return model_shape(config_, text_.tokenizer->vocab_size());
+  if (!fs::is_directory(init_from))
+    throw ConfigError("train.init_from", "\"" + init_from +
+                                             "\" is not a checkpoint folder (a run's best/ or "
+                                             "checkpoints/step-N/); set it to \"\" to start from "
+                                             "model.pretrained");
+  CheckpointInfo info = read_checkpoint_info(init_from);
+  ModelShape shape = shape_for_checkpoint(info, config_);
+  check_checkpoint_fits(info, shape, text_.tokenizer->identity(), init_from);
+  shape.dropout = config_.model.dropout;  // training-only: the config's
+  shape.attention_dropout = config_.model.attention_dropout;
+  return shape;
+}
+
 void Trainer::build_model() {
-  ModelShape shape = model_shape(config_, text_.tokenizer->vocab_size());
+  ModelShape shape = initial_shape();
   model_ = make_unbert(shape, static_cast<uint64_t>(config_.train.seed), config_.model.random_init);
-  if (!config_.model.pretrained.empty()) {
-    WeightReport report = load_bert_weights(*model_, read_hf_weights(config_.model.pretrained),
-                                            "bert.", {"embeddings.news_segment"});
-    report.log(config_.model.pretrained);
+  if (!config_.train.init_from.empty()) {
+    load_model_weights(model_, config_.train.init_from);
+    spdlog::info("[model] weights from {} (train.init_from; model.pretrained is not read)",
+                 config_.train.init_from);
+  } else {
+    if (!config_.model.pretrained.empty()) {
+      WeightReport report = load_bert_weights(*model_, read_hf_weights(config_.model.pretrained),
+                                              "bert.", {"embeddings.news_segment"});
+      report.log(config_.model.pretrained);
+    }
+    if (config_.model.news_level.init == NewsLevelInit::CopyWordLevel)
+      model_->copy_word_level_into_news_level();
   }
-  if (config_.model.news_level.init == NewsLevelInit::CopyWordLevel)
-    model_->copy_word_level_into_news_level();
   model_->to(device_);
   int64_t parameters = 0;
   for (const auto& p : model_->parameters()) parameters += p.numel();
@@ -213,12 +238,7 @@ double Trainer::train_step(const StepBatches& step) {
 // Each row carries the wall-clock time (UTC, ISO 8601) it was written at.
 void Trainer::log_metrics(const nlohmann::json& line) const {
   nlohmann::json row = line;
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char time[32];
-  std::strftime(time, sizeof time, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  row["time"] = time;
+  row["time"] = utc_now();
   std::ofstream out(run_.file("metrics.jsonl"), std::ios::app);
   out << row.dump() << "\n";
   check_written(out, run_.file("metrics.jsonl"));
@@ -268,6 +288,9 @@ void Trainer::validate() {
   if (better) {
     state_.best_auc = m.auc;
     state_.best_step = state_.step;
+    state_.evaluations_since_best = 0;
+  } else {
+    ++state_.evaluations_since_best;
   }
   spdlog::info(
       "[valid] step {} auc {:.4f} mrr {:.4f} ndcg@5 {:.4f} ndcg@10 {:.4f} (best {:.4f} at "
@@ -285,23 +308,34 @@ void Trainer::validate() {
   if (better) save_best();
 }
 
+CheckpointInfo Trainer::checkpoint_info() const {
+  CheckpointInfo info;
+  info.shape = model_->shape();
+  info.tokenizer_identity = text_.tokenizer->identity();
+  info.text = config_to_json(config_)["text"];
+  return info;
+}
+
+const std::string& Trainer::tokenizer_source() const {
+  return config_.text.tokenizer == TokenizerKind::WordPiece ? config_.text.vocab
+                                                            : config_.text.spm_model;
+}
+
 void Trainer::save_best() {
-  CheckpointInfo info{model_->shape(), text_.tokenizer->identity(),
-                      config_to_json(config_)["text"]};
+  const CheckpointInfo info = checkpoint_info();
   write_dir_atomic(run_.best_checkpoint(), [&](const std::string& dir) {
-    write_model_files(dir, model_, info);
+    write_model_files(dir, model_, info, tokenizer_source());
     write_text_atomic((fs::path(dir) / "state.json").string(), state_.to_json().dump(2) + "\n");
   });
 }
 
 void Trainer::save_checkpoint() {
   state_.torch_rng = save_torch_rng();
-  CheckpointInfo info{model_->shape(), text_.tokenizer->identity(),
-                      config_to_json(config_)["text"]};
+  const CheckpointInfo info = checkpoint_info();
   std::string target = run_.step_checkpoint(state_.step);
   fs::create_directories(fs::path(target).parent_path());
   write_dir_atomic(target, [&](const std::string& dir) {
-    write_model_files(dir, model_, info);
+    write_model_files(dir, model_, info, tokenizer_source());
     torch::save(*optimizer_, (fs::path(dir) / "optimizer.pt").string());
     write_text_atomic((fs::path(dir) / "state.json").string(), state_.to_json().dump(2) + "\n");
   });
@@ -344,19 +378,33 @@ void Trainer::check_position(const std::string& checkpoint, std::size_t batches_
               "was trained on, or start a new run");
 }
 
-void Trainer::run(bool resume) {
-  const TrainConfig& t = config_.train;
-  build_model();
-  build_optimizer();
-  auto plan = plan_epoch(0);
-  if (plan->batches == 0)
+// The steps the config asks for: train.epochs, capped by train.max_steps.
+int64_t Trainer::planned_steps(std::size_t batches_per_epoch) const {
+  int64_t total = config_.train.epochs * static_cast<int64_t>(batches_per_epoch);
+  return config_.train.max_steps > 0 ? std::min(total, config_.train.max_steps) : total;
+}
+
+// A resumed run may be given more (or fewer) steps than it was planned with:
+// train.epochs or train.max_steps changed on --resume. The learning-rate
+// schedule then spans the new total from the next step on; the steps already
+// taken keep the rates they had.
+void Trainer::replan(int64_t planned) {
+  if (state_.total_steps != planned)
+    spdlog::info(
+        "[train] the run was planned for {} steps and now for {} (train.epochs / "
+        "train.max_steps): the learning-rate schedule spans {} steps from step {} on",
+        state_.total_steps, planned, planned, state_.step + 1);
+  state_.total_steps = planned;
+}
+
+void Trainer::start(bool resume, const Plan& first) {
+  if (first.batches == 0)
     throw Error(data_.split("train").path() + ": no training samples (" +
                 std::to_string(data_.split("train").size()) +
                 " impressions, none with both a click and a non-click); point data.train_dir at "
                 "a MIND training folder");
   const nlohmann::json training_files = training_files_fingerprint(config_.data);
-  state_.total_steps = t.epochs * static_cast<int64_t>(plan->batches);
-  if (t.max_steps > 0) state_.total_steps = std::min(state_.total_steps, t.max_steps);
+  const int64_t planned = planned_steps(first.batches);
   if (resume) {
     auto latest = run_.latest_checkpoint();
     if (!latest)
@@ -365,84 +413,111 @@ void Trainer::run(bool resume) {
                        "without --resume");
     restore(*latest);
     check_same_training_files(state_.training_files, training_files, *latest);
-    check_position(*latest, plan->batches);
+    check_position(*latest, first.batches);
     drop_metrics_after(state_.step);
+    replan(planned);
   } else {
-    torch::manual_seed(static_cast<uint64_t>(t.seed));  // dropout, after the same init draws
+    torch::manual_seed(static_cast<uint64_t>(config_.train.seed));  // dropout, after init draws
+    state_.total_steps = planned;
   }
   state_.training_files = training_files;  // recorded in every checkpoint
   spdlog::info(
       "[train] {} samples per epoch ({} impressions skipped: no negative), {} steps of "
       "{}; {} epochs, {} steps",
-      plan->samples.samples.size(), plan->samples.skipped_impressions, plan->batches, t.batch_size,
-      t.epochs, state_.total_steps);
+      first.samples.samples.size(), first.samples.skipped_impressions, first.batches,
+      config_.train.batch_size, config_.train.epochs, state_.total_steps);
   if (dev_ == nullptr)
     spdlog::warn("[train] no labeled dev split: the last checkpoint is the best");
+}
 
-  Progress progress("[train]", state_.total_steps, t.log_every);
-  double loss_sum = 0;
-  int64_t loss_steps = 0, window_sequences = 0, planned_epoch = 0;
-  auto window_start = std::chrono::steady_clock::now();
-  while (state_.step < state_.total_steps) {
+// Why a resumed run has nothing left to do, or "" when it has.
+std::string Trainer::finished_reason(const Cadence& cadence) const {
+  if (cadence.out_of_patience(state_.evaluations_since_best))
+    return "stopped early: " + std::to_string(state_.evaluations_since_best) +
+           " evaluations without a better dev AUC (raise train.patience to go on)";
+  if (state_.step >= state_.total_steps)
+    return "all " + std::to_string(state_.total_steps) +
+           " planned steps are done (raise train.epochs or train.max_steps to go on)";
+  return "";
+}
+
+void Trainer::run(bool resume) {
+  build_model();
+  build_optimizer();
+  auto plan = plan_epoch(0);
+  start(resume, *plan);
+  Cadence cadence(config_.train, state_.total_steps);
+  if (std::string reason = finished_reason(cadence); !reason.empty()) {
+    spdlog::info("[train] nothing to train: {}", reason);
+    return;
+  }
+  Progress progress("[train]", state_.total_steps, config_.train.log_every);
+  StepWindow window;
+  int64_t planned_epoch = 0;
+  bool done = false;
+  while (!done) {
     if (planned_epoch != state_.epoch) plan = plan_epoch(planned_epoch = state_.epoch);
     Prefetcher<StepBatches> prefetch(static_cast<std::size_t>(state_.batch_in_epoch), plan->batches,
                                      [&](std::size_t b) { return prepare(*plan, b); });
     while (auto step = prefetch.next()) {
-      loss_sum += train_step(*step);
-      ++loss_steps;
-      window_sequences += step->sequences;
-      double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
-      double lr = learning_rate(t.lr, state_.step - 1, state_.total_steps,
-                                warmup_steps(t.warmup_ratio, state_.total_steps));
-      char fields[160];
-      std::snprintf(fields, sizeof fields, "ep %lld loss %.4f lr %.2e %.0f samples/s",
-                    static_cast<long long>(state_.epoch + 1), loss_sum / loss_steps, lr,
-                    window_sequences / std::max(seconds, 1e-9));
-      progress.update(state_.step, fields);
-      if (state_.step % t.log_every == 0) {
-        log_metrics({{"step", state_.step},
-                     {"epoch", state_.epoch + 1},
-                     {"loss", loss_sum / loss_steps},
-                     {"lr", lr},
-                     {"samples_per_s", window_sequences / std::max(seconds, 1e-9)},
-                     {"precision", enum_name(precision_.used)}});
-        loss_sum = 0;
-        loss_steps = 0;
-        window_sequences = 0;
-        window_start = std::chrono::steady_clock::now();
+      window.add(train_step(*step), step->sequences);
+      const bool epoch_end = advance_position(plan->batches);
+      const StepActions actions = cadence.after_step(state_.step, epoch_end);
+      report_step(window, actions.log, &progress);
+      if (actions.evaluate) {
+        window.pause([&] {
+          progress.finish();
+          validate();
+          save_checkpoint();
+        });
       }
-      // The saved position is where training goes on: the next batch.
-      bool epoch_end = ++state_.batch_in_epoch == static_cast<int64_t>(plan->batches);
-      if (epoch_end) {
-        ++state_.epoch;
-        state_.batch_in_epoch = 0;
-      }
-      const bool last_step = state_.step == state_.total_steps;
-      bool evaluate =
-          epoch_end || last_step || (t.eval_every > 0 && state_.step % t.eval_every == 0);
-      if (evaluate) {
-        const auto paused = std::chrono::steady_clock::now();
+      const bool early_stop = actions.evaluate && cadence.out_of_patience(state_.evaluations_since_best);
+      if (stop_requested() || (hooks_.stop_after && hooks_.stop_after(state_.step))) {
         progress.finish();
-        validate();
-        save_checkpoint();
-        window_start += std::chrono::steady_clock::now() - paused;  // samples/s: training only
-      }
-      bool stop = stop_requested() || (hooks_.stop_after && hooks_.stop_after(state_.step));
-      if (stop) {
-        progress.finish();
-        if (!evaluate) save_checkpoint();
+        if (!actions.evaluate) save_checkpoint();
         throw TrainingInterrupted("training stopped at step " + std::to_string(state_.step) +
                                   "; checkpoint " + run_.step_checkpoint(state_.step) +
                                   " written; continue with --resume");
       }
-      if (last_step) break;
+      if (early_stop)
+        spdlog::info("[train] early stop at step {}: {} evaluations without a better dev AUC (best {:.4f} at step {})",
+                     state_.step, state_.evaluations_since_best, state_.best_auc, state_.best_step);
+      done = actions.last || early_stop;
+      if (done) break;
     }
   }
   progress.finish();
   if (dev_ == nullptr) save_best();
   spdlog::info("[train] done: {} steps, {} samples{}", state_.step, state_.samples_seen,
                dev_ ? ", best dev AUC " + std::to_string(state_.best_auc) : std::string());
+}
+
+// The saved position is where training goes on: the next batch. True when
+// the step used the epoch's last batch.
+bool Trainer::advance_position(std::size_t batches_per_epoch) {
+  if (++state_.batch_in_epoch < static_cast<int64_t>(batches_per_epoch)) return false;
+  ++state_.epoch;
+  state_.batch_in_epoch = 0;
+  return true;
+}
+
+void Trainer::report_step(StepWindow& window, bool log, Progress* progress) const {
+  const TrainConfig& t = config_.train;
+  const double lr = learning_rate(t.lr, state_.step - 1, state_.total_steps,
+                                  warmup_steps(t.warmup_ratio, state_.total_steps));
+  char fields[160];
+  std::snprintf(fields, sizeof fields, "ep %lld loss %.4f lr %.2e %.0f samples/s",
+                static_cast<long long>(epoch_of_last_step()), window.mean_loss(), lr,
+                window.samples_per_second());
+  progress->update(state_.step, fields);
+  if (!log) return;
+  log_metrics({{"step", state_.step},
+               {"epoch", epoch_of_last_step()},
+               {"loss", window.mean_loss()},
+               {"lr", lr},
+               {"samples_per_s", window.samples_per_second()},
+               {"precision", enum_name(precision_.used)}});
+  window.reset();
 }
 
 }  // namespace unbert

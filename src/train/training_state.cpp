@@ -18,6 +18,7 @@ nlohmann::json TrainingState::to_json() const {
           {"samples_seen", samples_seen},
           {"best_auc", best_auc},
           {"best_step", best_step},
+          {"evaluations_since_best", evaluations_since_best},
           {"loss_scale", loss_scale},
           {"good_steps", good_steps},
           {"torch_rng", torch_rng},
@@ -34,6 +35,7 @@ TrainingState TrainingState::from_json(const nlohmann::json& j, const std::strin
     s.samples_seen = j.at("samples_seen").get<int64_t>();
     s.best_auc = j.at("best_auc").get<double>();
     s.best_step = j.at("best_step").get<int64_t>();
+    s.evaluations_since_best = j.value("evaluations_since_best", int64_t{0});
     s.loss_scale = j.at("loss_scale").get<double>();
     s.good_steps = j.at("good_steps").get<int64_t>();
     s.torch_rng = j.at("torch_rng").get<std::string>();

@@ -27,9 +27,12 @@ ModelShape small_shape() {
 TEST(Checkpoint, RoundTripRestoresEveryWeight) {
   test::TempDir dir;
   Unbert model = make_unbert(small_shape(), 3);
-  CheckpointInfo info{small_shape(), "wordpiece:uncased:abc", {{"max_seq_len", 300}}};
+  CheckpointInfo info{small_shape(), "wordpiece:uncased:abc", {{"max_seq_len", 300}}, ""};
   std::string path = dir.file("ckpt");
-  write_dir_atomic(path, [&](const std::string& tmp) { write_model_files(tmp, model, info); });
+  dir.write("vocab.txt", "[PAD]\nhello\n");
+  write_dir_atomic(path, [&](const std::string& tmp) {
+    write_model_files(tmp, model, info, dir.file("vocab.txt"));
+  });
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
   Unbert loaded = load_checkpoint_model(path, torch::kCPU);
   auto a = model->named_parameters(), b = loaded->named_parameters();
@@ -38,10 +41,34 @@ TEST(Checkpoint, RoundTripRestoresEveryWeight) {
   CheckpointInfo back = read_checkpoint_info(path);
   EXPECT_EQ(back.tokenizer_identity, "wordpiece:uncased:abc");
   EXPECT_EQ(back.shape.to_json(), info.shape.to_json());
+  // The tokenizer travels with the weights, and the options name the copy.
+  EXPECT_EQ(back.tokenizer_file, "vocab.txt");
+  EXPECT_EQ(read_text_file(path + "/vocab.txt"), "[PAD]\nhello\n");
+  EXPECT_EQ(back.text["vocab"], "vocab.txt");
+  EXPECT_EQ(back.text["max_seq_len"], 300);
+}
+
+TEST(Checkpoint, MissingTokenizerCopyIsNamed) {
+  test::TempDir dir;
+  Unbert model = make_unbert(small_shape(), 3);
+  CheckpointInfo info{small_shape(), "wordpiece:uncased:abc", {{"tokenizer", "wordpiece"}}, ""};
+  dir.write("vocab.txt", "[PAD]\n");
+  std::string path = dir.file("ckpt");
+  write_dir_atomic(path, [&](const std::string& tmp) {
+    write_model_files(tmp, model, info, dir.file("vocab.txt"));
+  });
+  std::filesystem::remove(path + "/vocab.txt");
+  try {
+    read_checkpoint_info(path);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("names vocab.txt, which is missing"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(Checkpoint, RefusesACheckpointThatDoesNotFit) {
-  CheckpointInfo info{small_shape(), "wordpiece:uncased:abc", {}};
+  CheckpointInfo info{small_shape(), "wordpiece:uncased:abc", {}, ""};
   ModelShape other = small_shape();
   other.hidden_size = 16;
   other.aggregator = AggregatorKind::Mean;
@@ -55,7 +82,10 @@ TEST(Checkpoint, RefusesACheckpointThatDoesNotFit) {
               std::string::npos)
         << what;
     EXPECT_NE(what.find("aggregator is \"attention\""), std::string::npos) << what;
-    EXPECT_NE(what.find("the tokenizer differs"), std::string::npos) << what;
+    EXPECT_NE(what.find("the tokenizer is wordpiece:uncased:abc in the checkpoint but "
+                        "wordpiece:uncased:xyz in the config"),
+              std::string::npos)
+        << what;
   }
   EXPECT_NO_THROW(check_checkpoint_fits(info, small_shape(), "wordpiece:uncased:abc", "x"));
 }

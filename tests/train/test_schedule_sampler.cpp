@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "test_util.h"
+#include "unbert/train/cadence.h"
 #include "unbert/train/sampler.h"
 #include "unbert/train/schedule.h"
 
@@ -92,6 +93,36 @@ TEST_F(SamplerTest, RedrawnEachEpochAndRepeatablePerSeed) {
   bool differs = false;
   for (int epoch = 1; epoch < 6; ++epoch) differs = differs || draw(1, epoch) != draw(1, 0);
   EXPECT_TRUE(differs);
+}
+
+}  // namespace
+}  // namespace unbert
+
+namespace unbert {
+namespace {
+
+TEST(Cadence, EvaluatesAtEpochEndsEveryNAndTheLastStep) {
+  TrainConfig t;
+  t.log_every = 2;
+  t.eval_every = 3;
+  Cadence cadence(t, 7);
+  EXPECT_FALSE(cadence.after_step(1, false).log);
+  EXPECT_TRUE(cadence.after_step(2, false).log);
+  EXPECT_FALSE(cadence.after_step(2, false).evaluate);
+  EXPECT_TRUE(cadence.after_step(3, false).evaluate);
+  EXPECT_TRUE(cadence.after_step(4, true).evaluate);  // an epoch's end
+  EXPECT_FALSE(cadence.after_step(6, false).last);
+  StepActions end = cadence.after_step(7, false);
+  EXPECT_TRUE(end.last);
+  EXPECT_TRUE(end.evaluate);
+}
+
+TEST(Cadence, PatienceCountsEvaluationsWithoutABetterAuc) {
+  TrainConfig t;
+  EXPECT_FALSE(Cadence(t, 10).out_of_patience(100));  // 0: never
+  t.patience = 2;
+  EXPECT_FALSE(Cadence(t, 10).out_of_patience(1));
+  EXPECT_TRUE(Cadence(t, 10).out_of_patience(2));
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "unbert/config/config.h"
+#include "unbert/config/config_io.h"
 
 namespace unbert::cli {
 
@@ -18,13 +18,10 @@ struct Command {
 };
 
 // Options shared by the commands that read a config.
-struct ConfigOptions {
-  std::string config;
-  std::vector<std::string> overrides;
+struct ConfigOptions : ConfigSource {
   // `config_help` says which configs fit the command (the paper's by default).
   void add_to(CLI::App& app, const std::string& config_help =
                                  "JSON config file (configs/small.json, configs/large.json)");
-  RunConfig load() const;  // defaults < --config < --set, validated
 };
 
 Command add_train_command(CLI::App& root);

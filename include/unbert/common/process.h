@@ -11,6 +11,10 @@ namespace unbert {
 // started (not found), 128 + N when killed by signal N.
 int run_program(const std::vector<std::string>& argv, const std::string& output_file);
 
+// This process's arguments as one line (from /proc/self/cmdline), each
+// argument that needs it in single quotes: what a user would type again.
+std::string process_command_line();
+
 // The folder holding the running executable; empty when it cannot be told.
 std::string executable_dir();
 

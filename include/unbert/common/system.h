@@ -22,4 +22,14 @@ std::optional<std::string> find_reference_blas(const std::string& proc_maps,
 // One warning line when this process uses the slow reference BLAS, else empty.
 std::optional<std::string> slow_blas_warning();
 
+// The BLAS library LibTorch's fp32 products go to: its own description when
+// it has one (OpenBLAS's config string), else the library file mapped.
+std::string blas_in_use();
+
+// The wall-clock time in UTC, ISO 8601: "2026-11-30T15:04:05Z".
+std::string utc_now();
+
+// This machine's host name ("" when it cannot be told).
+std::string host_name();
+
 }  // namespace unbert

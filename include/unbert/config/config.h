@@ -133,6 +133,8 @@ struct TrainConfig {
   int64_t eval_impressions = 0;
   int64_t keep = 3;
   int64_t log_every = 50;
+  int64_t patience = 0;
+  std::string init_from = "";
   Precision precision = Precision::Fp32;
 
   template <class V>
@@ -153,6 +155,10 @@ struct TrainConfig {
     v("eval_impressions", eval_impressions, "dev impressions scored while training; 0 = all");
     v("keep", keep, "checkpoints kept besides best");
     v("log_every", log_every, "steps between log lines");
+    v("patience", patience,
+      "stop after this many dev evaluations without a better AUC; 0 = never stop early");
+    v("init_from", init_from,
+      "start from this UNBERT checkpoint folder's weights (fine-tuning); \"\" = model.pretrained");
     v("precision", precision,
       "fp32, bf16, fp16 (CUDA only) or auto: bf16 on CUDA and on CPUs with AVX-512 BF16 or AMX");
   }

@@ -32,6 +32,14 @@ RunConfig load_config(const std::optional<std::string>& path,
 // The same for a config already read (a JSON object).
 RunConfig load_config_tree(nlohmann::json tree, const std::vector<std::string>& overrides);
 
+// Where a command's config comes from: a file (or none: the defaults) and
+// `--set` overrides.
+struct ConfigSource {
+  std::string path;
+  std::vector<std::string> overrides;
+  RunConfig load() const;  // defaults < file < overrides, validated
+};
+
 // One row per leaf key, for docs and `unbert config --keys`.
 struct ConfigKeyInfo {
   std::string key;

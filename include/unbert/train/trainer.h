@@ -10,12 +10,16 @@
 #include <torch/torch.h>
 
 #include "unbert/common/error.h"
+#include "unbert/common/progress.h"
 #include "unbert/data/mind_dataset.h"
+#include "unbert/model/checkpoint.h"
 #include "unbert/model/precision.h"
 #include "unbert/model/unbert.h"
 #include "unbert/text/text_setup.h"
+#include "unbert/train/cadence.h"
 #include "unbert/train/run_dir.h"
 #include "unbert/train/sampler.h"
+#include "unbert/train/step_window.h"
 #include "unbert/train/training_state.h"
 
 namespace unbert {
@@ -50,6 +54,13 @@ class Trainer {
   struct StepBatches;
 
   void build_model();
+  ModelShape initial_shape() const;
+  void start(bool resume, const Plan& first);
+  int64_t planned_steps(std::size_t batches_per_epoch) const;
+  void replan(int64_t planned);
+  std::string finished_reason(const Cadence& cadence) const;
+  bool advance_position(std::size_t batches_per_epoch);
+  void report_step(StepWindow& window, bool log, Progress* progress) const;
   void build_optimizer();
   void restore(const std::string& checkpoint);
   std::unique_ptr<Plan> plan_epoch(int64_t epoch) const;
@@ -59,6 +70,8 @@ class Trainer {
   void validate();
   void save_checkpoint();
   void save_best();
+  const std::string& tokenizer_source() const;
+  CheckpointInfo checkpoint_info() const;
   void log_metrics(const nlohmann::json& line) const;
   int64_t epoch_of_last_step() const;
   void drop_metrics_after(int64_t step) const;

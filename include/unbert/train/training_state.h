@@ -17,6 +17,7 @@ struct TrainingState {
   int64_t samples_seen = 0;
   double best_auc = -1;  // best dev AUC so far (-1: none yet)
   int64_t best_step = -1;
+  int64_t evaluations_since_best = 0;  // early stopping (train.patience)
   double loss_scale = 65536;  // fp16 only
   int64_t good_steps = 0;     // fp16: steps since the scale last changed
   std::string torch_rng;      // the CPU generator's state (dropout), hex

@@ -1,0 +1,229 @@
+#include "unbert/pipeline/score_split.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "unbert/common/error.h"
+#include "unbert/common/fs.h"
+#include "unbert/common/log.h"
+#include "unbert/data/mind_dataset.h"
+#include "unbert/eval/evaluator.h"
+#include "unbert/model/checkpoint.h"
+#include "unbert/model/device.h"
+#include "unbert/model/precision.h"
+#include "unbert/pipeline/run_config.h"
+#include "unbert/text/text_setup.h"
+#include "unbert/train/run_dir.h"
+
+namespace unbert {
+
+namespace fs = std::filesystem;
+
+void check_scoring_overrides(const std::vector<std::string>& overrides) {
+  static const char* const kFixed[] = {
+      "train.",           "model.hidden_size",  "model.num_layers",
+      "model.num_heads",  "model.intermediate_size", "model.layer_norm_eps",
+      "model.max_position_embeddings", "model.pretrained", "model.random_init",
+      "model.dropout",    "model.attention_dropout", "model.news_level.",
+      "text.spm_vocab_size"};
+  for (const auto& assignment : overrides) {
+    const std::string key = assignment.substr(0, assignment.find('='));
+    for (const char* fixed : kFixed) {
+      const std::string prefix = fixed;
+      const bool group = prefix.back() == '.';
+      if (group ? key.rfind(prefix, 0) == 0 : key == prefix)
+        throw UsageError("--set " + key +
+                         ": scoring uses a trained checkpoint, which fixes this key, so it would "
+                         "have no effect; drop it (data.*, text.* packing keys, eval.* and "
+                         "device apply here)");
+    }
+  }
+}
+
+namespace {
+
+// A checkpoint, its data and tokenizer, ready to score one split.
+struct Inference {
+  RunConfig config;
+  std::string checkpoint, owner_run;  // owner_run: "" outside any run
+  MindData data;
+  std::unique_ptr<TextPipeline> text;
+  torch::Device device = torch::kCPU;
+  ResolvedPrecision precision;
+  Unbert model{nullptr};
+};
+
+// The checkpoint and the run it belongs to.
+void locate(const ScoreSplitOptions& o, Inference* in) {
+  if (!o.checkpoint.empty()) {
+    in->checkpoint = o.checkpoint;
+    in->owner_run = o.run_dir.empty() ? run_of_checkpoint(o.checkpoint) : o.run_dir;
+    return;
+  }
+  std::string run = o.run_dir;
+  if (run.empty() && !o.config.path.empty()) run = default_run_dir(o.config.load());
+  if (run.empty()) run = latest_run();
+  in->owner_run = run;
+  in->checkpoint = RunDir(run).model_checkpoint();
+}
+
+RunConfig scoring_config(const ScoreSplitOptions& o, const std::string& owner_run) {
+  if (!o.config.path.empty()) return o.config.load();
+  if (!owner_run.empty() && fs::exists(fs::path(owner_run) / "config.json"))
+    return read_run_config(owner_run, o.config.overrides);
+  return o.config.load();  // the defaults and --set
+}
+
+// The checkpoint's own tokenizer and text options, with the user's --set
+// text.* on top. Checkpoints written before they carried a tokenizer file
+// keep the config's (and are checked against it).
+void use_checkpoint_text(const CheckpointInfo& info, const ScoreSplitOptions& o, Inference* in) {
+  if (info.tokenizer_file.empty()) return;
+  nlohmann::json tree = config_to_json(in->config);
+  tree["text"] = info.text;
+  const std::string file = (fs::path(in->checkpoint) / info.tokenizer_file).string();
+  const bool wordpiece = info.text.value("tokenizer", std::string("wordpiece")) == "wordpiece";
+  tree["text"][wordpiece ? "vocab" : "spm_model"] = file;
+  std::vector<std::string> text_overrides;
+  for (const auto& assignment : o.config.overrides)
+    if (assignment.rfind("text.", 0) == 0) text_overrides.push_back(assignment);
+  in->config = load_config_tree(tree, text_overrides);
+  spdlog::info("[eval] tokenizer and text options from the checkpoint ({})", file);
+}
+
+std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::string> splits,
+                                   void (*check_data)(const DataConfig&) = nullptr) {
+  check_scoring_overrides(o.config.overrides);
+  auto in = std::make_unique<Inference>();
+  locate(o, in.get());
+  in->config = scoring_config(o, in->owner_run);
+  if (!o.device.empty()) in->config.device = o.device;
+  validate(in->config);
+  if (check_data) check_data(in->config.data);
+  CheckpointInfo info = read_checkpoint_info(in->checkpoint);
+  use_checkpoint_text(info, o, in.get());
+
+  in->data = load_mind(in->config.data, splits);
+  in->text = build_text_pipeline(in->config, in->data.news);
+  // The model's shape comes from the checkpoint; the config must not contradict it.
+  check_checkpoint_fits(info, shape_for_checkpoint(info, in->config),
+                        in->text->tokenizer->identity(), in->checkpoint);
+  in->device = resolve_device(in->config.device);
+  in->precision = resolve_precision(in->config.eval.precision, in->device, "eval.precision");
+  in->model = load_checkpoint_model(in->checkpoint, in->device);
+  spdlog::info("[eval] checkpoint {}", in->checkpoint);
+  return in;
+}
+
+std::string output_dir(const ScoreSplitOptions& o, const Inference& in, const char* kind) {
+  if (!o.out.empty()) return o.out;
+  const fs::path base = in.owner_run.empty() ? fs::path(in.checkpoint) : fs::path(in.owner_run);
+  return (base / kind / o.split).string();
+}
+
+std::vector<float> score_split(Inference& in, const Behaviors& behaviors, double* seconds) {
+  ScoringOptions options;
+  options.batch_size = in.config.eval.batch_size;
+  options.device = in.device;
+  options.precision = in.precision.used;
+  auto start = std::chrono::steady_clock::now();
+  auto scores = score_candidates(in.model, behaviors, *in.text->packer,
+                                 in.text->tokenizer->special().pad, options);
+  *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  spdlog::info(
+      "[eval] scored {} impressions ({} candidates) in {:.1f} s: {:.1f} impressions/s, {} ({})",
+      behaviors.size(), behaviors.num_candidates(), *seconds,
+      behaviors.size() / std::max(*seconds, 1e-9), enum_name(in.precision.used), in.precision.why);
+  return scores;
+}
+
+std::string scores_table(const Behaviors& behaviors, const NewsTable& news,
+                         const std::vector<float>& scores) {
+  // The label column only where the split has labels (not the test split).
+  const bool labeled = behaviors.labeled();
+  std::string table =
+      labeled ? "impression_id\tnews_id\tlabel\tscore\n" : "impression_id\tnews_id\tscore\n";
+  char score_text[32];
+  for (std::size_t i = 0; i < behaviors.size(); ++i) {
+    Impression imp = behaviors[i];
+    for (std::size_t c = 0; c < imp.candidates.size(); ++c) {
+      std::snprintf(score_text, sizeof score_text, "%.7g",
+                    scores[behaviors.candidate_offset(i) + c]);
+      table += std::to_string(imp.id) + "\t" + std::string(news.id(imp.candidates[c])) + "\t" +
+               (labeled ? std::to_string(imp.labels[c]) + "\t" : std::string()) + score_text + "\n";
+    }
+  }
+  return table;
+}
+
+nlohmann::json by_day_report(const std::vector<DayMetrics>& days) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& day : days) {
+    nlohmann::json row = day.metrics.to_json();
+    row["day"] = day.day;
+    row["unseen_share"] = day.unseen_share;
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// A leaderboard file ranks every candidate of every impression; a skipped
+// line or candidate would make a file that looks complete and is not.
+void require_complete_split(const DataConfig& data) {
+  if (data.unknown_candidate == UnknownNews::Skip)
+    throw ConfigError("data.unknown_candidate",
+                      "is \"skip\", which would drop candidates from the prediction file; set "
+                      "it to \"error\" for predict (--set data.unknown_candidate=error)");
+  if (data.on_error == OnError::Skip)
+    throw ConfigError("data.on_error",
+                      "is \"skip\", which would drop malformed impressions from the prediction "
+                      "file; set it to \"fail\" for predict (--set data.on_error=fail)");
+}
+
+}  // namespace
+
+EvalResult evaluate_split(const ScoreSplitOptions& o) {
+  std::vector<std::string> splits{o.split};
+  if (o.by_day && o.split != "train") splits.push_back("train");
+  auto in = prepare(o, splits);
+  const Behaviors& behaviors = in->data.split(o.split);
+  if (!behaviors.labeled())
+    throw UsageError("eval: " + behaviors.path() +
+                     " has no labels (a test split?); use 'unbert "
+                     "predict --split " +
+                     o.split + "' for leaderboard files");
+  double seconds = 0;
+  auto scores = score_split(*in, behaviors, &seconds);
+  EvalResult result;
+  result.metrics = metrics_of(behaviors, scores);
+  result.out_dir = output_dir(o, *in, "eval");
+  fs::create_directories(result.out_dir);
+  write_text_atomic(result.out_dir + "/scores.tsv", scores_table(behaviors, in->data.news, scores));
+  nlohmann::json& report = result.report;
+  report = result.metrics.to_json();
+  report["checkpoint"] = in->checkpoint;
+  report["split"] = o.split;
+  report["impressions_per_second"] = behaviors.size() / std::max(seconds, 1e-9);
+  report["precision"] = enum_name(in->precision.used);
+  if (o.by_day) {
+    auto seen = news_in_behaviors(in->data.split("train"), in->data.news.size());
+    report["by_day"] = by_day_report(metrics_by_day(behaviors, scores, seen));
+  }
+  write_text_atomic(result.out_dir + "/metrics.json", report.dump(2) + "\n");
+  return result;
+}
+
+SubmissionFiles predict_split(const ScoreSplitOptions& o) {
+  auto in = prepare(o, {o.split}, require_complete_split);
+  const Behaviors& behaviors = in->data.split(o.split);
+  double seconds = 0;
+  auto scores = score_split(*in, behaviors, &seconds);
+  const std::string dir = output_dir(o, *in, "predict");
+  SubmissionFiles files = write_submission(behaviors, scores, dir);
+  // The raw scores beside the ranks: what an ensemble of runs averages.
+  write_text_atomic(dir + "/scores.tsv", scores_table(behaviors, in->data.news, scores));
+  return files;
+}
+
+}  // namespace unbert

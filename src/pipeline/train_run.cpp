@@ -1,0 +1,155 @@
+#include "unbert/pipeline/train_run.h"
+
+#include <filesystem>
+#include <map>
+
+#include "unbert/common/error.h"
+#include "unbert/common/log.h"
+#include "unbert/common/signals.h"
+#include "unbert/config/config_paths.h"
+#include "unbert/data/mind_dataset.h"
+#include "unbert/model/device.h"
+#include "unbert/pipeline/manifest.h"
+#include "unbert/pipeline/run_config.h"
+#include "unbert/text/text_setup.h"
+#include "unbert/train/run_lock.h"
+#include "unbert/train/trainer.h"
+
+namespace unbert {
+
+namespace fs = std::filesystem;
+
+bool resumable_key(const std::string& key) {
+  return key == "device" || key == "run_dir" || key.rfind("eval.", 0) == 0 ||
+         key == "train.eval_every" || key == "train.log_every" || key == "train.keep" ||
+         key == "train.eval_impressions" || key == "train.epochs" || key == "train.max_steps" ||
+         key == "train.patience";
+}
+
+namespace {
+
+std::map<std::string, nlohmann::json> flat_keys(RunConfig config) {
+  resolve_paths(config, fs::current_path());  // compare paths, not spellings
+  std::map<std::string, nlohmann::json> out;
+  const nlohmann::json tree = config_to_json(config);
+  std::function<void(const nlohmann::json&, const std::string&)> walk =
+      [&](const nlohmann::json& node, const std::string& prefix) {
+        for (const auto& [key, value] : node.items()) {
+          if (value.is_object())
+            walk(value, prefix + key + ".");
+          else
+            out[prefix + key] = value;
+        }
+      };
+  walk(tree, "");
+  return out;
+}
+
+// Refuses a change that would make the resumed run a different experiment;
+// logs the changes allowed (they are then recorded in the run's config.json).
+void check_resume_config(const RunConfig& config, const RunConfig& saved, const RunDir& run) {
+  auto was = flat_keys(saved), now = flat_keys(config);
+  for (const auto& [key, value] : now) {
+    if (was[key] == value || key == "run_dir") continue;
+    if (!resumable_key(key))
+      throw UsageError("--resume: config key '" + key + "' is " + value.dump() + " but the run in " +
+                       run.path() + " used " + was[key].dump() +
+                       "; resume with the run's config (plain 'unbert train --resume'), or start "
+                       "a new run (--run-dir)");
+    spdlog::info("[train] resuming with {} = {} (the run had {})", key, value.dump(),
+                 was[key].dump());
+  }
+}
+
+std::vector<std::string> splits_for_training(const DataConfig& data) {
+  std::vector<std::string> splits{"train"};
+  bool dev = !data.dev_dir.empty() && fs::exists(fs::path(data.dev_dir) / "behaviors.tsv");
+  if (dev) splits.push_back("dev");
+  return splits;
+}
+
+void refuse_existing_run(const RunDir& run) {
+  if (run.has_run())
+    throw UsageError("run directory " + run.path() +
+                     " already holds a run; continue it with "
+                     "--resume, or choose another with --run-dir (nothing was overwritten)");
+}
+
+// `--resume` without --config continues a run from its own config.json: the
+// run named by --run-dir, else runs/latest. --set still applies on top (and
+// may change the resumable keys only).
+RunConfig load_train_config(const TrainOptions& o) {
+  if (!o.resume || !o.config.path.empty()) {
+    RunConfig config = o.config.load();
+    if (!o.run_dir.empty()) config.run_dir = o.run_dir;
+    return config;
+  }
+  const std::string dir = o.run_dir.empty() ? latest_run() : o.run_dir;
+  if (!fs::exists(fs::path(dir) / "config.json"))
+    throw UsageError("--resume: " + dir + " holds no run to continue (no config.json)");
+  return read_run_config(dir, o.config.overrides);
+}
+
+TrainResult train_in(const RunDir& run, const RunConfig& config, const torch::Device& device,
+                     bool resume, RunManifest* manifest) {
+  MindData data = load_mind(config.data, splits_for_training(config.data));
+  auto text = build_text_pipeline(config, data.news);
+  install_stop_signals();
+  Trainer trainer(config, data, *text, run, device);
+  manifest->started(trainer.precision());
+  trainer.run(resume);
+  const TrainingState& state = trainer.state();
+  TrainResult result;
+  result.run_dir = run.path();
+  result.best_checkpoint = run.model_checkpoint();
+  result.best_auc = state.best_auc;
+  result.best_step = state.best_step;
+  return result;
+}
+
+}  // namespace
+
+TrainResult train_run(const TrainOptions& o) {
+  RunConfig config = load_train_config(o);
+  if (!o.device.empty()) config.device = o.device;
+  validate(config);
+  RunDir run(default_run_dir(config));
+  if (o.resume) {
+    if (!fs::exists(run.file("config.json")))
+      throw UsageError("--resume: " + run.path() + " holds no run to continue");
+    check_resume_config(config, read_run_config(run.path(), {}), run);
+  } else {
+    refuse_existing_run(run);
+  }
+  RunLock lock(run.path());                 // for the whole run; a second process stops here
+  if (!o.resume) refuse_existing_run(run);  // made by another process meanwhile
+  const bool restart = !o.resume && run.has_leftovers();
+  if (restart) fs::remove(run.file("metrics.jsonl"));  // rows of the stopped attempt
+  write_run_config(run.path(), config);
+  add_log_file(run.file("unbert.log"));
+  spdlog::info("[train] run directory {}", run.path());
+  if (restart)
+    spdlog::info(
+        "[train] {} held an attempt that stopped before its first checkpoint: starting "
+        "again there",
+        run.path());
+
+  torch::Device device = resolve_device(config.device);
+  RunManifest manifest(run.path(), config, o.command_line, device);
+  try {
+    TrainResult result = train_in(run, config, device, o.resume, &manifest);
+    manifest.ended("finished");
+    if (o.remember_latest) remember_latest_run(run.path());
+    return result;
+  } catch (const TrainingInterrupted&) {
+    // runs/latest names a run once it has a checkpoint, never a failed start.
+    manifest.ended("interrupted");
+    if (o.remember_latest) remember_latest_run(run.path());
+    throw;
+  } catch (...) {
+    manifest.ended("failed");
+    throw;
+  }
+}
+
+}  // namespace unbert

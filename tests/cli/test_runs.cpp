@@ -1,0 +1,202 @@
+// The run directory as a user lives in it: extending and fine-tuning runs,
+// early stopping, portable checkpoints, the manifest, moved runs.
+#include <filesystem>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "pipeline_fixture.h"
+#include "test_util.h"
+#include "unbert/common/fs.h"
+#include "unbert/common/sha256.h"
+
+namespace unbert {
+namespace {
+
+namespace fs = std::filesystem;
+using test::Pipeline;
+using test::run_unbert;
+
+nlohmann::json read_json(const std::string& path) {
+  return nlohmann::json::parse(read_text_file(path));
+}
+
+// The state of the run's newest step checkpoint.
+nlohmann::json last_state(const std::string& run) {
+  std::string newest;
+  for (const auto& entry : fs::directory_iterator(run + "/checkpoints"))
+    newest = std::max(newest, entry.path().string());
+  return read_json(newest + "/state.json");
+}
+
+std::string first_line_with(const std::string& text, const std::string& part) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find(part) != std::string::npos) return line;
+  return "";
+}
+
+TEST_F(Pipeline, ExtendingAFinishedRunByOneEpoch) {
+  ASSERT_EQ(run_unbert("train --config tiny.json", dir_.path()).exit_code, 0);
+  const int64_t one_epoch = last_state(dir_.file("runs/tiny")).at("step");
+  ASSERT_GT(one_epoch, 1);
+
+  auto extended = run_unbert("train --resume --set train.epochs=2", dir_.path());
+  ASSERT_EQ(extended.exit_code, 0) << extended.err;
+  EXPECT_NE(extended.err.find("resuming with train.epochs = 2 (the run had 1)"), std::string::npos)
+      << extended.err;
+  EXPECT_NE(extended.err.find("planned for " + std::to_string(one_epoch) + " steps and now for " +
+                              std::to_string(2 * one_epoch)),
+            std::string::npos)
+      << extended.err;
+  nlohmann::json state = last_state(dir_.file("runs/tiny"));
+  EXPECT_EQ(state.at("step"), 2 * one_epoch);
+  EXPECT_EQ(state.at("epoch"), 2);
+  // Recorded: the run's config now says 2 epochs, and a plain resume has nothing left.
+  EXPECT_EQ(read_json(dir_.file("runs/tiny/config.json"))["train"]["epochs"], 2);
+  auto again = run_unbert("train --resume", dir_.path());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("nothing to train: all " + std::to_string(2 * one_epoch) +
+                           " planned steps are done (raise train.epochs"),
+            std::string::npos)
+      << again.err;
+  // Every metrics row of the second epoch says epoch 2; none of the first does.
+  std::istringstream rows(read_text_file(dir_.file("runs/tiny/metrics.jsonl")));
+  for (std::string row; std::getline(rows, row);) {
+    auto j = nlohmann::json::parse(row);
+    EXPECT_EQ(j.at("epoch"), j.at("step").get<int64_t>() <= one_epoch ? 1 : 2) << row;
+  }
+}
+
+// A learning rate too small to move any weight: the dev AUC never improves
+// after the first evaluation, so patience 2 stops at the third.
+TEST_F(Pipeline, PatienceStopsEarlyAndAResumeSaysSo) {
+  auto r = run_unbert(
+      "train --config tiny.json --set train.lr=1e-30 --set train.eval_every=1 "
+      "--set train.patience=2 --set train.epochs=3",
+      dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("early stop at step 3: 2 evaluations without a better dev AUC"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(last_state(dir_.file("runs/tiny")).at("step"), 3);
+  auto resumed = run_unbert("train --resume", dir_.path());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("nothing to train: stopped early"), std::string::npos) << resumed.err;
+  auto more = run_unbert("train --resume --set train.patience=3", dir_.path());
+  ASSERT_EQ(more.exit_code, 0) << more.err;
+  EXPECT_EQ(last_state(dir_.file("runs/tiny")).at("step"), 4);  // one more evaluation allowed
+}
+
+TEST_F(Pipeline, InitFromStartsANewRunFromACheckpoint) {
+  ASSERT_EQ(run_unbert("train --config tiny.json", dir_.path()).exit_code, 0);
+  auto base = run_unbert("eval --run-dir runs/tiny", dir_.path());
+  ASSERT_EQ(base.exit_code, 0) << base.err;
+  // One step at a rate that moves nothing: the new run scores as its start.
+  auto tuned = run_unbert(
+      "train --config tiny.json --run-dir runs/tuned --set train.init_from=runs/tiny/best "
+      "--set train.lr=1e-30 --set train.max_steps=1",
+      dir_.path());
+  ASSERT_EQ(tuned.exit_code, 0) << tuned.err;
+  EXPECT_NE(tuned.err.find("weights from runs/tiny/best (train.init_from"), std::string::npos)
+      << tuned.err;
+  auto eval = run_unbert("eval --run-dir runs/tuned", dir_.path());
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_EQ(first_line_with(eval.out, "AUC"), first_line_with(base.out, "AUC"));
+
+  auto misfit = run_unbert(
+      "train --config tiny.json --run-dir runs/misfit --set train.init_from=runs/tiny/best "
+      "--set model.aggregator=mean",
+      dir_.path());
+  EXPECT_EQ(misfit.exit_code, 2);
+  EXPECT_NE(misfit.err.find("aggregator is \"attention\" in the checkpoint but \"mean\" in the "
+                            "config"),
+            std::string::npos)
+      << misfit.err;
+  auto missing = run_unbert(
+      "train --config tiny.json --run-dir runs/missing --set train.init_from=nowhere", dir_.path());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("train.init_from"), std::string::npos) << missing.err;
+}
+
+// The checkpoint carries its tokenizer: copied elsewhere after the original
+// SentencePiece model is gone, it scores the same, and writes beside itself.
+TEST_F(Pipeline, CheckpointCopiedElsewhereScoresWithoutItsTokenizer) {
+  ASSERT_EQ(run_unbert("train --config tiny.json", dir_.path()).exit_code, 0);
+  auto before = run_unbert("eval --run-dir runs/tiny --json", dir_.path());
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  fs::create_directories(dir_.file("elsewhere"));
+  fs::copy(dir_.file("runs/tiny/best"), dir_.file("elsewhere/ckpt"), fs::copy_options::recursive);
+  fs::remove_all(dir_.file("spm"));
+  fs::remove_all(dir_.file("runs"));
+  auto after = run_unbert("eval --config tiny.json --checkpoint elsewhere/ckpt --json", dir_.path());
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  auto a = nlohmann::json::parse(before.out), b = nlohmann::json::parse(after.out);
+  for (const char* key : {"auc", "mrr", "ndcg@5", "ndcg@10"}) EXPECT_EQ(a[key], b[key]) << key;
+  EXPECT_TRUE(fs::exists(dir_.file("elsewhere/ckpt/eval/dev/metrics.json")));
+  EXPECT_FALSE(fs::exists(dir_.file("spm/titles.model")));  // nothing retrained
+}
+
+TEST_F(Pipeline, ManifestRecordsTheRun) {
+  ASSERT_EQ(run_unbert("--threads 1 train --config tiny.json", dir_.path()).exit_code, 0);
+  nlohmann::json manifest = read_json(dir_.file("runs/tiny/manifest.json"));
+  ASSERT_EQ(manifest["sessions"].size(), 1u);
+  const nlohmann::json s = manifest["sessions"][0];
+  EXPECT_EQ(s["status"], "finished");
+  EXPECT_EQ(s["unbert"]["version"], UNBERT_VERSION);
+  EXPECT_FALSE(s["unbert"]["git_commit"].get<std::string>().empty());
+  EXPECT_FALSE(s["libtorch"]["version"].get<std::string>().empty());
+  EXPECT_EQ(s["device"], "cpu");
+  EXPECT_EQ(s["precision"], "fp32");
+  EXPECT_EQ(s["threads"], 1);
+  EXPECT_FALSE(s["blas"].get<std::string>().empty());
+  EXPECT_NE(s["command_line"].get<std::string>().find("train --config tiny.json"),
+            std::string::npos);
+  EXPECT_LE(s["start"].get<std::string>(), s["end"].get<std::string>());
+  for (const char* file : {"data.train_dir/behaviors.tsv", "data.train_dir/news.tsv",
+                           "data.dev_dir/behaviors.tsv", "text.spm_model"}) {
+    ASSERT_TRUE(s["files"].contains(file)) << file;
+    const std::string path = s["files"][file]["path"];
+    EXPECT_EQ(s["files"][file]["sha256"], sha256_file(path)) << file;
+    EXPECT_EQ(s["files"][file]["bytes"], fs::file_size(path)) << file;
+  }
+  // A resumed run adds a session and keeps the first.
+  ASSERT_EQ(run_unbert("train --resume --set train.epochs=2", dir_.path()).exit_code, 0);
+  manifest = read_json(dir_.file("runs/tiny/manifest.json"));
+  ASSERT_EQ(manifest["sessions"].size(), 2u);
+  EXPECT_EQ(manifest["sessions"][0]["start"], s["start"]);
+  EXPECT_NE(manifest["sessions"][1]["command_line"].get<std::string>().find("--resume"),
+            std::string::npos);
+}
+
+// A run's config.json holds paths relative to the run: the run moved with its
+// data still evaluates, from any working folder.
+TEST_F(Pipeline, RunMovedWithItsDataStillEvaluates) {
+  ASSERT_EQ(run_unbert("train --config tiny.json", dir_.path()).exit_code, 0);
+  auto before = run_unbert("eval --json", dir_.path());
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_EQ(read_json(dir_.file("runs/tiny/config.json"))["data"]["train_dir"], "../../data/train");
+  fs::create_directories(dir_.file("moved"));
+  fs::rename(dir_.file("runs"), dir_.file("moved/runs"));
+  fs::rename(dir_.file("data"), dir_.file("moved/data"));
+  auto after = run_unbert("eval --run-dir moved/runs/tiny --json", dir_.path());
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(nlohmann::json::parse(before.out)["auc"], nlohmann::json::parse(after.out)["auc"]);
+  EXPECT_TRUE(fs::exists(dir_.file("moved/runs/tiny/eval/dev/metrics.json")));
+}
+
+TEST_F(Pipeline, ScoringRefusesKeysTheCheckpointFixes) {
+  ASSERT_EQ(run_unbert("train --config tiny.json", dir_.path()).exit_code, 0);
+  for (const char* key : {"model.hidden_size=64", "train.lr=0.1"}) {
+    auto r = run_unbert(std::string("eval --set ") + key, dir_.path());
+    EXPECT_EQ(r.exit_code, 2) << key;
+    EXPECT_NE(r.err.find("scoring uses a trained checkpoint, which fixes this key"),
+              std::string::npos)
+        << r.err;
+  }
+  EXPECT_EQ(run_unbert("eval --set eval.batch_size=7", dir_.path()).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace unbert
