@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libtorch-dev libsentencepiece-dev nlohmann-json3-dev
   libcli11-dev libspdlog-dev libgtest-dev libutf8proc-dev libzip-dev libopenblas0-openmp
   curl unzip python3-matplotlib  # download scripts; training curves
-  zip shellcheck)                # script tests
+  zip shellcheck                 # script tests
+  clang)                         # fuzz targets (scripts/fuzz.sh)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"

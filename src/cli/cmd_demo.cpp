@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <memory>
 
-#include "unbert/cli/demo_config_json.h"
 #include "unbert/cli/command.h"
+#include "unbert/cli/demo_config_json.h"
 #include "unbert/common/error.h"
 #include "unbert/common/fs.h"
 #include "unbert/common/log.h"

@@ -8,14 +8,26 @@
 #include "unbert/common/error.h"
 #include "unbert/common/log.h"
 #include "unbert/eval/rank_file.h"
+#include "unbert/eval/submission_check.h"
 
 namespace unbert::cli {
 namespace {
 
 struct ScoreOptions {
-  std::string truth, behaviors, prediction;
+  std::string truth, behaviors, prediction, check;
   bool json = false;
 };
+
+// --check: what the leaderboard would say, before uploading.
+int run_check(const ScoreOptions& o) {
+  SubmissionSummary s = check_submission(o.check, o.behaviors);
+  std::cout << o.check << ": OK, " << s.impressions << " impressions, " << s.candidates
+            << " candidates ranked"
+            << (o.behaviors.empty() ? " (format only: add --behaviors to check against a split)"
+                                    : ", matching " + o.behaviors)
+            << (s.zip ? "; prediction.txt at the zip's root" : "") << "\n";
+  return 0;
+}
 
 int run_score(const ScoreOptions& o) {
   std::vector<ImpressionList> truth;
@@ -50,10 +62,17 @@ Command add_score_command(CLI::App& root) {
   auto* behaviors = app->add_option("--behaviors", o->behaviors,
                                     "take the labels from a labeled MIND behaviors.tsv instead");
   truth->excludes(behaviors);
-  app->add_option("--prediction", o->prediction, "prediction file, lines 'impid [2,1,3]'")
-      ->required();
+  auto* prediction =
+      app->add_option("--prediction", o->prediction, "prediction file, lines 'impid [2,1,3]'");
+  auto* check = app->add_option("--check", o->check,
+                                "check a prediction.txt or prediction.zip the way the leaderboard "
+                                "would (with --behaviors: against that split)");
+  check->excludes(prediction)->excludes(truth);
   app->add_flag("--json", o->json, "print the metrics as JSON");
   return {app, [o] {
+            if (!o->check.empty()) return run_check(*o);
+            if (o->prediction.empty())
+              throw UsageError("score: give --prediction FILE (or --check FILE)");
             if (o->truth.empty() && o->behaviors.empty())
               throw UsageError("score: give --truth FILE or --behaviors FILE");
             return run_score(*o);

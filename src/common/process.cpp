@@ -46,9 +46,9 @@ std::string process_command_line() {
   std::ifstream in("/proc/self/cmdline", std::ios::binary);
   std::string line, arg;
   while (std::getline(in, arg, '\0')) {
-    const bool plain =
-        !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                              "0123456789-_./=:,@+%") == std::string::npos;
+    const bool plain = !arg.empty() && arg.find_first_not_of(
+                                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                           "0123456789-_./=:,@+%") == std::string::npos;
     std::string quoted = "'";
     for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
     quoted += "'";

@@ -22,6 +22,10 @@ std::string format_duration(double seconds) {
   return buffer;
 }
 
+double eta_seconds(double elapsed, double work_share) {
+  return work_share > 0 ? elapsed * (1 - std::min(work_share, 1.0)) / work_share : 0;
+}
+
 int terminal_columns() {
   winsize size{};
   if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
@@ -64,11 +68,12 @@ Progress::~Progress() {
   finish();
 }
 
-void Progress::update(int64_t done, const std::string& fields) {
+void Progress::update(int64_t done, const std::string& fields, double work_share) {
   auto now = std::chrono::steady_clock::now();
   double elapsed = std::chrono::duration<double>(now - start_).count();
-  double eta =
-      done > 0 ? elapsed * static_cast<double>(total_ - done) / static_cast<double>(done) : 0;
+  if (work_share < 0 && total_ > 0)
+    work_share = static_cast<double>(done) / static_cast<double>(total_);
+  const double eta = eta_seconds(elapsed, work_share);
   if (terminal_) {
     bool last = done >= total_;
     if (!last && std::chrono::duration<double>(now - last_draw_).count() < 0.2) return;

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "unbert/common/error.h"
+#include "unbert/common/utf8.h"
 #include "unbert/config/config_io.h"
 
 namespace unbert {
@@ -209,10 +210,16 @@ json read_json_file(const std::string& path) {
     auto cut = what.find("syntax error");
     throw UsageError(path + ":" + std::to_string(line) + ":" + std::to_string(column) +
                      ": invalid JSON: " + (cut == std::string::npos ? what : what.substr(cut)));
+  } catch (const json::exception& e) {  // a number past double's range, say
+    std::string what = e.what();
+    throw UsageError(path + ": invalid JSON: " + what.substr(what.find(']') + 2));
   }
 }
 
 void apply_override(json& tree, const std::string& assignment) {
+  if (std::size_t bad = invalid_utf8_at(assignment); bad != std::string::npos)
+    throw UsageError("--set: byte " + std::to_string(bad + 1) +
+                     " of the assignment is not valid UTF-8; retype it in a UTF-8 terminal");
   auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
     throw UsageError("--set '" + assignment + "': expected key=value, e.g. --set train.lr=3e-5");
@@ -221,7 +228,7 @@ void apply_override(json& tree, const std::string& assignment) {
   json value;
   try {
     value = json::parse(text);
-  } catch (const json::parse_error&) {
+  } catch (const json::exception&) {
     value = text;  // a bare word such as `attention` or a path
   }
   json* node = &tree;

@@ -5,9 +5,12 @@ namespace unbert {
 namespace fs = std::filesystem;
 
 std::vector<std::pair<std::string, std::string*>> path_fields(RunConfig& config) {
-  return {{"data.train_dir", &config.data.train_dir}, {"data.dev_dir", &config.data.dev_dir},
-          {"data.test_dir", &config.data.test_dir},   {"data.cache_dir", &config.data.cache_dir},
-          {"text.vocab", &config.text.vocab},         {"text.spm_model", &config.text.spm_model},
+  return {{"data.train_dir", &config.data.train_dir},
+          {"data.dev_dir", &config.data.dev_dir},
+          {"data.test_dir", &config.data.test_dir},
+          {"data.cache_dir", &config.data.cache_dir},
+          {"text.vocab", &config.text.vocab},
+          {"text.spm_model", &config.text.spm_model},
           {"model.pretrained", &config.model.pretrained},
           {"train.init_from", &config.train.init_from}};
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <numeric>
 
@@ -71,25 +72,36 @@ std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, c
   // One scope for the whole loop: each weight is cast to bf16 once.
   PrecisionScope precision(options.device, options.precision);
   Prefetcher<ScoredBatch> prefetch(0, batches, make);
-  Progress progress("[eval]", static_cast<int64_t>(batches), std::max<int64_t>(1, batches / 10));
+  Progress progress(
+      options.progress_label, static_cast<int64_t>(batches),
+      std::max<std::size_t>(1, batches / std::max<std::size_t>(1, options.progress_lines)));
+  // The work of a batch is its padded tokens (rows x its longest pair): the
+  // ETA counts those, since batches run shortest first.
+  std::vector<double> work_until(batches + 1, 0.0);
+  for (std::size_t b = 0; b < batches; ++b) {
+    std::size_t begin = b * batch_size, end = std::min(pairs.size(), begin + batch_size);
+    work_until[b + 1] = work_until[b] + static_cast<double>((end - begin) * pairs[end - 1].length);
+  }
   auto start = std::chrono::steady_clock::now();
-  std::size_t done = 0;
+  std::size_t done = 0, pairs_done = 0;
   while (auto item = prefetch.next()) {
     auto probability =
         model->click_probability(item->batch.to(options.device)).to(torch::kCPU).contiguous();
     const float* values = probability.data_ptr<float>();
     for (std::size_t r = 0; r < item->slots.size(); ++r) scores[item->slots[r]] = values[r];
     ++done;
+    pairs_done += item->slots.size();
     if (options.progress) {
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      double share = static_cast<double>(done * batch_size) / static_cast<double>(pairs.size());
-      progress.update(static_cast<int64_t>(done),
-                      std::to_string(static_cast<int64_t>(std::min(1.0, share) * impressions /
-                                                          std::max(seconds, 1e-9))) +
-                          " impressions/s");
+      char fields[96];
+      std::snprintf(fields, sizeof fields, "%zu/%zu pairs %.0f pairs/s", pairs_done, pairs.size(),
+                    static_cast<double>(pairs_done) / std::max(seconds, 1e-9));
+      progress.update(static_cast<int64_t>(done), fields,
+                      work_until[done] / std::max(work_until[batches], 1.0));
     }
   }
+  progress.finish();
   return scores;
 }
 

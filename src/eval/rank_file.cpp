@@ -64,6 +64,11 @@ void check_permutation(const std::vector<int64_t>& ranks, const std::string& pat
 std::vector<ImpressionList> read_impression_lists(const std::string& path, ListKind kind) {
   std::ifstream in(path);
   if (!in) throw UsageError(path + ": cannot open the file (check the path)");
+  return read_impression_lists(in, path, kind);
+}
+
+std::vector<ImpressionList> read_impression_lists(std::istream& in, const std::string& path,
+                                                  ListKind kind) {
   const char* expected = kind == ListKind::Labels ? "impid [0,1,0]" : "impid [2,1,3]";
   std::vector<ImpressionList> lists;
   std::string raw;
@@ -110,18 +115,17 @@ std::vector<ImpressionList> truth_from_behaviors(const Behaviors& behaviors) {
   return lists;
 }
 
-MetricSummary score_rankings(const std::vector<ImpressionList>& truth,
-                             const std::vector<ImpressionList>& predictions,
-                             const std::string& truth_path, const std::string& prediction_path) {
-  MetricAccumulator metrics;
-  std::vector<float> scores;
-  std::vector<int8_t> labels;
+void check_lines_match(const std::vector<ImpressionList>& truth,
+                       const std::vector<ImpressionList>& predictions,
+                       const std::string& truth_path, const std::string& prediction_path) {
   for (std::size_t i = 0; i < truth.size(); ++i) {
     const ImpressionList& t = truth[i];
     if (i >= predictions.size())
       throw DataError(prediction_path, "ends after " + std::to_string(predictions.size()) +
                                            " impressions; " + truth_path + " has " +
-                                           std::to_string(truth.size()));
+                                           std::to_string(truth.size()) + " (impression " +
+                                           std::to_string(t.id) + " at line " +
+                                           std::to_string(t.line) + " is the first missing)");
     const ImpressionList& p = predictions[i];
     if (p.id != t.id)
       throw DataError(prediction_path, p.line,
@@ -133,7 +137,23 @@ MetricSummary score_rankings(const std::vector<ImpressionList>& truth,
                       "impression " + std::to_string(p.id) + " has " +
                           std::to_string(p.values.size()) + " ranks but " + truth_path + ":" +
                           std::to_string(t.line) + " has " + std::to_string(t.values.size()) +
-                          " labels");
+                          " candidates");
+  }
+  if (predictions.size() > truth.size())
+    throw DataError(
+        prediction_path, predictions[truth.size()].line,
+        "more impressions than " + truth_path + " (" + std::to_string(truth.size()) + ")");
+}
+
+MetricSummary score_rankings(const std::vector<ImpressionList>& truth,
+                             const std::vector<ImpressionList>& predictions,
+                             const std::string& truth_path, const std::string& prediction_path) {
+  check_lines_match(truth, predictions, truth_path, prediction_path);
+  MetricAccumulator metrics;
+  std::vector<float> scores;
+  std::vector<int8_t> labels;
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    const ImpressionList &t = truth[i], &p = predictions[i];
     scores.resize(p.values.size());
     labels.resize(t.values.size());
     for (std::size_t j = 0; j < scores.size(); ++j) {
@@ -142,10 +162,6 @@ MetricSummary score_rankings(const std::vector<ImpressionList>& truth,
     }
     metrics.add(scores.data(), labels.data(), scores.size());
   }
-  if (predictions.size() > truth.size())
-    throw DataError(
-        prediction_path, predictions[truth.size()].line,
-        "more impressions than " + truth_path + " (" + std::to_string(truth.size()) + ")");
   return metrics.summary();
 }
 

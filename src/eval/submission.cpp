@@ -7,6 +7,7 @@
 #include "unbert/common/error.h"
 #include "unbert/common/fs.h"
 #include "unbert/eval/rank_file.h"
+#include "unbert/eval/submission_check.h"
 
 namespace unbert {
 namespace {
@@ -34,6 +35,10 @@ void write_zip(const std::string& path, const std::string& member, const std::st
 
 SubmissionFiles write_submission(const Behaviors& behaviors, const std::vector<float>& scores,
                                  const std::string& dir) {
+  if (scores.size() != behaviors.num_candidates())
+    throw Error(behaviors.path() + ": " + std::to_string(scores.size()) + " scores for " +
+                std::to_string(behaviors.num_candidates()) +
+                " candidates; a prediction file must rank every candidate (nothing was written)");
   std::filesystem::create_directories(dir);
   std::string text;
   for (std::size_t i = 0; i < behaviors.size(); ++i) {
@@ -44,8 +49,12 @@ SubmissionFiles write_submission(const Behaviors& behaviors, const std::vector<f
   }
   SubmissionFiles files{(std::filesystem::path(dir) / "prediction.txt").string(),
                         (std::filesystem::path(dir) / "prediction.zip").string()};
+  // Nothing the leaderboard would reject is written; what is wrong is named.
+  check_submission_text(text, files.text, behaviors);
   write_text_atomic(files.text, text);
   write_zip(files.zip, "prediction.txt", text);
+  if (prediction_from_zip(files.zip) != text)
+    throw Error(files.zip + ": does not read back as the prediction.txt written beside it");
   return files;
 }
 

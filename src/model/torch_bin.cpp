@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "unbert/common/error.h"
+#include "unbert/common/zip_member.h"
 #include "unbert/model/weights_io.h"
 
 namespace unbert {
@@ -72,7 +73,9 @@ class ZipArchive {
   std::string find(const std::string& suffix) const {
     zip_int64_t n = zip_get_num_entries(archive_, 0);
     for (zip_int64_t i = 0; i < n; ++i) {
-      std::string name = zip_get_name(archive_, static_cast<zip_uint64_t>(i), 0);
+      const char* raw = zip_get_name(archive_, static_cast<zip_uint64_t>(i), 0);
+      if (!raw) continue;
+      std::string name = raw;
       auto slash = name.find('/');
       if (slash != std::string::npos && name.substr(slash + 1) == suffix) return name;
     }
@@ -80,17 +83,9 @@ class ZipArchive {
   }
 
   std::string read(const std::string& name) const {
-    zip_stat_t stat;
-    if (zip_stat(archive_, name.c_str(), 0, &stat) != 0)
-      throw Error(path_ + ": missing record " + name + " (truncated or corrupt file)");
-    zip_file_t* file = zip_fopen(archive_, name.c_str(), 0);
-    if (!file) throw Error(path_ + ": cannot read record " + name);
-    std::string bytes(stat.size, '\0');
-    zip_int64_t got = zip_fread(file, bytes.data(), stat.size);
-    zip_fclose(file);
-    if (got != static_cast<zip_int64_t>(stat.size))
-      throw Error(path_ + ": record " + name + " is truncated or corrupt");
-    return bytes;
+    const zip_int64_t index = zip_name_locate(archive_, name.c_str(), 0);
+    if (index < 0) throw Error(path_ + ": missing record " + name + " (truncated or corrupt file)");
+    return read_zip_member(archive_, static_cast<zip_uint64_t>(index), path_);
   }
 
  private:

@@ -23,9 +23,10 @@ std::vector<std::pair<std::string, std::string>> run_input_files(const RunConfig
   auto add = [&](const std::string& label, const fs::path& path) {
     if (!path.empty() && fs::is_regular_file(path)) files.emplace_back(label, path.string());
   };
-  for (const auto& [key, dir] : {std::pair<std::string, std::string>{"data.train_dir", config.data.train_dir},
-                                 {"data.dev_dir", config.data.dev_dir},
-                                 {"data.test_dir", config.data.test_dir}}) {
+  for (const auto& [key, dir] :
+       {std::pair<std::string, std::string>{"data.train_dir", config.data.train_dir},
+        {"data.dev_dir", config.data.dev_dir},
+        {"data.test_dir", config.data.test_dir}}) {
     if (dir.empty()) continue;
     add(key + "/behaviors.tsv", fs::path(dir) / "behaviors.tsv");
     add(key + "/news.tsv", fs::path(dir) / "news.tsv");
@@ -35,7 +36,8 @@ std::vector<std::pair<std::string, std::string>> run_input_files(const RunConfig
   else
     add("text.spm_model", config.text.spm_model);
   if (!config.train.init_from.empty()) {
-    add("train.init_from/model.safetensors", fs::path(config.train.init_from) / "model.safetensors");
+    add("train.init_from/model.safetensors",
+        fs::path(config.train.init_from) / "model.safetensors");
   } else if (!config.model.pretrained.empty()) {
     for (const char* name : {"model.safetensors", "pytorch_model.bin", "config.json"})
       add(std::string("model.pretrained/") + name, fs::path(config.model.pretrained) / name);
@@ -56,15 +58,17 @@ RunManifest::RunManifest(std::string run_dir, const RunConfig& config,
     else
       spdlog::warn("[train] {} is not a manifest this version wrote; starting a new one", path);
   }
-  session_ = {{"status", "starting"},
-              {"start", utc_now()},
-              {"command_line", command_line},
-              {"unbert", {{"version", UNBERT_VERSION}, {"git_commit", UNBERT_GIT_COMMIT}}},
-              {"libtorch", {{"version", TORCH_VERSION}, {"cuda_build", torch::cuda::is_available() || at::hasCUDA()}}},
-              {"blas", blas_in_use()},
-              {"device", device.str()},
-              {"threads", at::get_num_threads()},
-              {"host", host_name()}};
+  session_ = {
+      {"status", "starting"},
+      {"start", utc_now()},
+      {"command_line", command_line},
+      {"unbert", {{"version", UNBERT_VERSION}, {"git_commit", UNBERT_GIT_COMMIT}}},
+      {"libtorch",
+       {{"version", TORCH_VERSION}, {"cuda_build", torch::cuda::is_available() || at::hasCUDA()}}},
+      {"blas", blas_in_use()},
+      {"device", device.str()},
+      {"threads", at::get_num_threads()},
+      {"host", host_name()}};
   if (device.is_cuda()) session_["cuda_devices"] = torch::cuda::device_count();
   write();
 }

@@ -21,12 +21,19 @@ namespace unbert {
 namespace fs = std::filesystem;
 
 void check_scoring_overrides(const std::vector<std::string>& overrides) {
-  static const char* const kFixed[] = {
-      "train.",           "model.hidden_size",  "model.num_layers",
-      "model.num_heads",  "model.intermediate_size", "model.layer_norm_eps",
-      "model.max_position_embeddings", "model.pretrained", "model.random_init",
-      "model.dropout",    "model.attention_dropout", "model.news_level.",
-      "text.spm_vocab_size"};
+  static const char* const kFixed[] = {"train.",
+                                       "model.hidden_size",
+                                       "model.num_layers",
+                                       "model.num_heads",
+                                       "model.intermediate_size",
+                                       "model.layer_norm_eps",
+                                       "model.max_position_embeddings",
+                                       "model.pretrained",
+                                       "model.random_init",
+                                       "model.dropout",
+                                       "model.attention_dropout",
+                                       "model.news_level.",
+                                       "text.spm_vocab_size"};
   for (const auto& assignment : overrides) {
     const std::string key = assignment.substr(0, assignment.find('='));
     for (const char* fixed : kFixed) {

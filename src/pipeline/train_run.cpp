@@ -52,8 +52,8 @@ void check_resume_config(const RunConfig& config, const RunConfig& saved, const 
   for (const auto& [key, value] : now) {
     if (was[key] == value || key == "run_dir") continue;
     if (!resumable_key(key))
-      throw UsageError("--resume: config key '" + key + "' is " + value.dump() + " but the run in " +
-                       run.path() + " used " + was[key].dump() +
+      throw UsageError("--resume: config key '" + key + "' is " + value.dump() +
+                       " but the run in " + run.path() + " used " + was[key].dump() +
                        "; resume with the run's config (plain 'unbert train --resume'), or start "
                        "a new run (--run-dir)");
     spdlog::info("[train] resuming with {} = {} (the run had {})", key, value.dump(),
@@ -117,6 +117,9 @@ TrainResult train_run(const TrainOptions& o) {
   if (o.resume) {
     if (!fs::exists(run.file("config.json")))
       throw UsageError("--resume: " + run.path() + " holds no run to continue");
+    if (!run.has_run())
+      throw UsageError(run.path() +
+                       ": nothing to resume (no checkpoint yet); start again without --resume");
     check_resume_config(config, read_run_config(run.path(), {}), run);
   } else {
     refuse_existing_run(run);

@@ -57,8 +57,7 @@ bool RunDir::has_run() const {
 
 bool RunDir::has_leftovers() const {
   return fs::exists(file("config.json")) || fs::exists(file("metrics.jsonl")) ||
-         fs::exists(file("manifest.json")) ||
-         fs::exists(best_checkpoint());
+         fs::exists(file("manifest.json")) || fs::exists(best_checkpoint());
 }
 
 void RunDir::prune(int64_t keep) const {

@@ -280,7 +280,8 @@ void Trainer::validate() {
   options.device = device_;
   options.precision = eval_precision_.used;
   options.max_impressions = static_cast<std::size_t>(config_.train.eval_impressions);
-  options.progress = false;
+  options.progress_label = "[valid]";
+  options.progress_lines = 4;
   auto scores =
       score_candidates(model_, *dev_, *text_.packer, text_.tokenizer->special().pad, options);
   MetricSummary m = metrics_of(*dev_, scores, options.max_impressions);
@@ -471,7 +472,8 @@ void Trainer::run(bool resume) {
           save_checkpoint();
         });
       }
-      const bool early_stop = actions.evaluate && cadence.out_of_patience(state_.evaluations_since_best);
+      const bool early_stop =
+          actions.evaluate && cadence.out_of_patience(state_.evaluations_since_best);
       if (stop_requested() || (hooks_.stop_after && hooks_.stop_after(state_.step))) {
         progress.finish();
         if (!actions.evaluate) save_checkpoint();
@@ -480,8 +482,10 @@ void Trainer::run(bool resume) {
                                   " written; continue with --resume");
       }
       if (early_stop)
-        spdlog::info("[train] early stop at step {}: {} evaluations without a better dev AUC (best {:.4f} at step {})",
-                     state_.step, state_.evaluations_since_best, state_.best_auc, state_.best_step);
+        spdlog::info(
+            "[train] early stop at step {}: {} evaluations without a better dev AUC (best {:.4f} "
+            "at step {})",
+            state_.step, state_.evaluations_since_best, state_.best_auc, state_.best_step);
       done = actions.last || early_stop;
       if (done) break;
     }

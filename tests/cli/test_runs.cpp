@@ -1,7 +1,11 @@
 // The run directory as a user lives in it: extending and fine-tuning runs,
 // early stopping, portable checkpoints, the manifest, moved runs.
+#include <signal.h>
+
+#include <chrono>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -130,7 +134,8 @@ TEST_F(Pipeline, CheckpointCopiedElsewhereScoresWithoutItsTokenizer) {
   fs::copy(dir_.file("runs/tiny/best"), dir_.file("elsewhere/ckpt"), fs::copy_options::recursive);
   fs::remove_all(dir_.file("spm"));
   fs::remove_all(dir_.file("runs"));
-  auto after = run_unbert("eval --config tiny.json --checkpoint elsewhere/ckpt --json", dir_.path());
+  auto after =
+      run_unbert("eval --config tiny.json --checkpoint elsewhere/ckpt --json", dir_.path());
   ASSERT_EQ(after.exit_code, 0) << after.err;
   auto a = nlohmann::json::parse(before.out), b = nlohmann::json::parse(after.out);
   for (const char* key : {"auc", "mrr", "ndcg@5", "ndcg@10"}) EXPECT_EQ(a[key], b[key]) << key;
@@ -196,6 +201,69 @@ TEST_F(Pipeline, ScoringRefusesKeysTheCheckpointFixes) {
         << r.err;
   }
   EXPECT_EQ(run_unbert("eval --set eval.batch_size=7", dir_.path()).exit_code, 0);
+}
+
+bool has_step_checkpoint(const std::string& run) {
+  if (!fs::is_directory(run + "/checkpoints")) return false;
+  for (const auto& entry : fs::directory_iterator(run + "/checkpoints"))
+    if (fs::exists(entry.path() / "state.json")) return true;
+  return false;
+}
+
+// kill -9 at a random moment after the first checkpoint, then a plain
+// --resume: the same weights as a run never stopped, each step logged once.
+TEST_F(Pipeline, KillNineThenResumeIsBitIdentical) {
+  const std::string settings = "--set train.epochs=30 --set train.log_every=5";
+  ASSERT_EQ(run_unbert("train --config tiny.json --run-dir runs/whole " + settings, dir_.path())
+                .exit_code,
+            0);
+  int pid =
+      test::spawn_unbert("train --config tiny.json --run-dir runs/killed " + settings, dir_.path());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline &&
+         !has_step_checkpoint(dir_.file("runs/killed")))
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));  // into the next epoch
+  ::kill(pid, SIGKILL);
+  EXPECT_EQ(test::wait_for(pid), 128 + SIGKILL);
+  auto resumed = run_unbert("train --resume --run-dir runs/killed", dir_.path());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  std::string whole_newest, killed_newest;
+  for (const auto& entry : fs::directory_iterator(dir_.file("runs/whole/checkpoints")))
+    whole_newest = std::max(whole_newest, entry.path().filename().string());
+  for (const auto& entry : fs::directory_iterator(dir_.file("runs/killed/checkpoints")))
+    killed_newest = std::max(killed_newest, entry.path().filename().string());
+  ASSERT_EQ(whole_newest, killed_newest);
+  EXPECT_EQ(
+      read_text_file(dir_.file("runs/whole/checkpoints/" + whole_newest + "/model.safetensors")),
+      read_text_file(dir_.file("runs/killed/checkpoints/" + killed_newest + "/model.safetensors")));
+  auto steps = [&](const std::string& run) {
+    std::vector<int64_t> out;
+    std::istringstream rows(read_text_file(dir_.file(run + "/metrics.jsonl")));
+    for (std::string row; std::getline(rows, row);)
+      if (nlohmann::json::parse(row).contains("loss"))
+        out.push_back(nlohmann::json::parse(row)["step"]);
+    return out;
+  };
+  EXPECT_EQ(steps("runs/whole"), steps("runs/killed"));  // each step once, none lost
+}
+
+// kill -9 while best/ was written, before the first step checkpoint, left a
+// folder that --resume refused and a fresh start refused too.
+TEST_F(Pipeline, LeftoversBeforeTheFirstCheckpointAreNoDeadEnd) {
+  dir_.write("runs/tiny/config.json", "{}");
+  dir_.write("runs/tiny/best/model.json", "{");
+  dir_.write("runs/tiny/best.tmp/model.safetensors", "partial");
+  dir_.write("runs/tiny/metrics.jsonl", "{\"step\": 1}\n");
+  auto resume = run_unbert("train --config tiny.json --resume", dir_.path());
+  EXPECT_EQ(resume.exit_code, 2);
+  EXPECT_NE(resume.err.find("start again without --resume"), std::string::npos) << resume.err;
+  auto fresh = run_unbert("train --config tiny.json", dir_.path());
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_NE(fresh.err.find("held an attempt that stopped before its first checkpoint"),
+            std::string::npos)
+      << fresh.err;
+  EXPECT_TRUE(fs::exists(dir_.file("runs/tiny/best/model.safetensors")));
 }
 
 }  // namespace

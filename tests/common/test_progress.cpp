@@ -22,5 +22,13 @@ TEST(Progress, LineFitsTheTerminal) {
   EXPECT_NE(at80.find('|'), std::string::npos) << at80;
 }
 
+// Scoring runs short pairs first: half the batches may be a fifth of the
+// work. The ETA follows the work (it once followed the batches: "0:09", took 21.6 s).
+TEST(Progress, EtaFollowsTheShareOfWork) {
+  EXPECT_DOUBLE_EQ(eta_seconds(10, 0.2), 40);
+  EXPECT_DOUBLE_EQ(eta_seconds(10, 1.0), 0);
+  EXPECT_DOUBLE_EQ(eta_seconds(10, 0), 0);  // nothing done yet: no guess
+}
+
 }  // namespace
 }  // namespace unbert

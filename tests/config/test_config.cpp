@@ -132,3 +132,29 @@ TEST(Config, KeyTableListsLeavesWithDefaults) {
 
 }  // namespace
 }  // namespace unbert
+
+namespace unbert {
+namespace {
+
+// Found by fuzzing: these escaped as nlohmann exceptions instead of one
+// clear line (a --set with invalid UTF-8 failed later, when the config was
+// written; a number past double's range in a file or --set).
+TEST(Config, FuzzFindingsAreClearErrors) {
+  const std::string bad_utf8 = "text.max_history=[\xff!2]";
+  EXPECT_NE(test::error_of([&] {
+              load_config(std::nullopt, {bad_utf8});
+            }).find("--set: byte 19 of the assignment is not valid UTF-8"),
+            std::string::npos);
+  EXPECT_NE(test::error_of([&] {
+              load_config(std::nullopt, {"train.lr=[1e999]"});
+            }).find("config key 'train.lr'"),
+            std::string::npos);
+  test::TempDir dir;
+  EXPECT_NE(test::error_of([&] {
+              load_config(dir.write("big.json", "{\"train\": {\"lr\": 1e999}}"), {});
+            }).find("big.json: invalid JSON: number overflow"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace unbert

@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -7,6 +8,7 @@
 
 #include "test_util.h"
 #include "unbert/common/error.h"
+#include "unbert/common/fs.h"
 #include "unbert/model/hf_loader.h"
 #include "unbert/model/unbert.h"
 
@@ -138,6 +140,24 @@ TEST(WeightsIo, PickleWithForeignGlobalIsRefused) {
   ASSERT_EQ(zip_close(archive), 0);
   EXPECT_NE(error_of([&] { read_torch_bin(zip); }).find("refusing pickle global os.system"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace unbert
+
+namespace unbert {
+namespace {
+
+// Found by fuzzing: a zip record whose header claims gigabytes was allocated
+// before anything was read (seconds, then out of memory).
+TEST(WeightsIo, ZipRecordClaimingMoreThanTheFileIsAnError) {
+  test::TempDir dir;
+  std::string bytes = read_text_file(std::string(UNBERT_SOURCE_DIR) +
+                                     "/tests/fuzz/corpus/weights/regression_huge_record");
+  const std::string path = dir.write("model.bin", bytes.substr(1));  // the fuzzer's selector byte
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_NE(test::error_of([&] { read_torch_bin(path); }).find("more than the"), std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 }  // namespace

@@ -13,7 +13,9 @@ class Progress {
   Progress(std::string label, int64_t total, int64_t log_every);
   ~Progress();
   // `done` of total; `fields` like "loss 0.41 lr 2e-05 412 samples/s".
-  void update(int64_t done, const std::string& fields);
+  // `work_share` (0..1), when given, is the share of the work done, for an
+  // ETA where the items differ in cost (scoring sorts short pairs first).
+  void update(int64_t done, const std::string& fields, double work_share = -1);
   void finish();  // ends the bar's line
 
  private:
@@ -24,6 +26,9 @@ class Progress {
 };
 
 std::string format_duration(double seconds);  // "1:02:03" or "2:03"
+
+// Seconds left when `work_share` (0..1) of the work took `elapsed` seconds.
+double eta_seconds(double elapsed, double work_share);
 
 // The bar's line in at most `columns - 1` characters (a full-width line would
 // wrap, and every redraw would leave a new line): the bar shrinks first, then

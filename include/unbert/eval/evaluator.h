@@ -20,6 +20,8 @@ struct ScoringOptions {
   Precision precision = Precision::Fp32;  // resolved (model/precision.h), never auto
   std::size_t max_impressions = 0;        // 0 = all
   bool progress = true;
+  std::string progress_label = "[eval]";
+  std::size_t progress_lines = 10;  // log lines when stderr is not a terminal
 };
 
 // Click probabilities in the order of behaviors' candidates (the first

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,18 @@ enum class ListKind { Labels, Ranks };
 
 // Reads every non-blank line; a malformed one is a DataError with file:line.
 std::vector<ImpressionList> read_impression_lists(const std::string& path, ListKind kind);
+// The same from a stream; `path` names it in errors.
+std::vector<ImpressionList> read_impression_lists(std::istream& in, const std::string& path,
+                                                  ListKind kind);
 
 // Truth lists from a labeled MIND behaviors file, in file order.
 std::vector<ImpressionList> truth_from_behaviors(const Behaviors& behaviors);
+
+// The i-th prediction line must rank the i-th truth line: same id, as many
+// ranks as candidates, no line missing or extra. A DataError names the line.
+void check_lines_match(const std::vector<ImpressionList>& truth,
+                       const std::vector<ImpressionList>& predictions,
+                       const std::string& truth_path, const std::string& prediction_path);
 
 // Pairs the i-th truth and prediction lines; ids and lengths must agree.
 MetricSummary score_rankings(const std::vector<ImpressionList>& truth,

@@ -18,9 +18,9 @@ struct TrainingState {
   double best_auc = -1;  // best dev AUC so far (-1: none yet)
   int64_t best_step = -1;
   int64_t evaluations_since_best = 0;  // early stopping (train.patience)
-  double loss_scale = 65536;  // fp16 only
-  int64_t good_steps = 0;     // fp16: steps since the scale last changed
-  std::string torch_rng;      // the CPU generator's state (dropout), hex
+  double loss_scale = 65536;           // fp16 only
+  int64_t good_steps = 0;              // fp16: steps since the scale last changed
+  std::string torch_rng;               // the CPU generator's state (dropout), hex
   // Size and hash of the files the run trains on (data_fingerprint.h);
   // null in checkpoints written before it was recorded.
   nlohmann::json training_files;
