@@ -1,5 +1,7 @@
 #include "test_util.h"
 
+#include <zip.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,6 +57,18 @@ std::string error_of(const std::function<void()>& f) {
     return e.what();
   }
   return "";
+}
+
+std::string write_zip(const std::string& path,
+                      const std::vector<std::pair<std::string, std::string>>& members) {
+  int error = 0;
+  zip_t* archive = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+  for (const auto& [member, text] : members) {
+    zip_source_t* source = zip_source_buffer(archive, text.data(), text.size(), 0);
+    zip_file_add(archive, member.c_str(), source, ZIP_FL_ENC_UTF_8);
+  }
+  zip_close(archive);
+  return path;
 }
 
 std::string shared_dir() {

@@ -3,6 +3,8 @@
 
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace unbert::test {
 
@@ -38,6 +40,10 @@ int spawn_unbert(const std::string& args, const std::string& cwd);
 int wait_for(int pid);
 
 std::string shared_dir();  // ../shared beside the checkout
+
+// Writes a zip archive holding `members` (name, bytes) at `path`; returns `path`.
+std::string write_zip(const std::string& path,
+                      const std::vector<std::pair<std::string, std::string>>& members);
 // The message of the unbert::Error that `f` throws; "" when it throws none.
 std::string error_of(const std::function<void()>& f);
 // Tests of minutes run only with UNBERT_SLOW_TESTS=1 (CTest sets it for them).

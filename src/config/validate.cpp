@@ -65,7 +65,9 @@ void validate(const RunConfig& c) {
 
   const TrainConfig& r = c.train;
   require(r.neg_ratio >= 1, "train.neg_ratio", "must be >= 1", r.neg_ratio);
-  require(r.lr > 0, "train.lr", "must be > 0", r.lr);
+  // Past 10 a rate is a typo (Adam's steps are ~lr per weight), and past
+  // float's range LibTorch fails with a message that names no key.
+  require(r.lr > 0 && r.lr <= 10, "train.lr", "must be in (0, 10]", r.lr);
   require(r.weight_decay >= 0, "train.weight_decay", "must be >= 0", r.weight_decay);
   require(r.weight_decay == 0 || r.optimizer == OptimizerKind::AdamW, "train.weight_decay",
           "needs train.optimizer \"adamw\" (Adam would couple it with the gradient)",

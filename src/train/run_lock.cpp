@@ -13,7 +13,11 @@
 namespace unbert {
 
 RunLock::RunLock(const std::string& run_dir) {
-  std::filesystem::create_directories(run_dir);
+  std::error_code created;
+  std::filesystem::create_directories(run_dir, created);
+  if (created)
+    throw UsageError(run_dir + ": cannot create the run directory (" + created.message() +
+                     "); choose another with --run-dir");
   const std::string path = (std::filesystem::path(run_dir) / ".lock").string();
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) throw Error(path + ": cannot open the run's lock file: " + std::strerror(errno));

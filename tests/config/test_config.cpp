@@ -158,3 +158,19 @@ TEST(Config, FuzzFindingsAreClearErrors) {
 
 }  // namespace
 }  // namespace unbert
+
+namespace unbert {
+namespace {
+
+// train.lr=1e38 reached LibTorch, which stopped with "value cannot be
+// converted to type float without overflow", naming no key.
+TEST(Config, LearningRateBeyondTenIsAConfigError) {
+  EXPECT_NE(test::error_of([] {
+              load_config(std::nullopt, {"train.lr=1e38"});
+            }).find("config key 'train.lr': must be in (0, 10]"),
+            std::string::npos);
+  EXPECT_NO_THROW(load_config(std::nullopt, {"train.lr=1e-3"}));
+}
+
+}  // namespace
+}  // namespace unbert

@@ -21,15 +21,7 @@ constexpr const char* kBehaviors =
 
 std::string zip_of(const test::TempDir& dir, const std::string& name,
                    const std::vector<std::pair<std::string, std::string>>& members) {
-  const std::string path = dir.file(name);
-  int error = 0;
-  zip_t* archive = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
-  for (const auto& [member, text] : members) {
-    zip_source_t* source = zip_source_buffer(archive, text.data(), text.size(), 0);
-    zip_file_add(archive, member.c_str(), source, ZIP_FL_ENC_UTF_8);
-  }
-  zip_close(archive);
-  return path;
+  return test::write_zip(dir.file(name), members);
 }
 
 TEST(SubmissionCheck, AcceptsWhatTheLeaderboardAccepts) {

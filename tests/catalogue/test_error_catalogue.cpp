@@ -1,0 +1,918 @@
+// Every user-facing error message in the sources, and an input that
+// produces it. A new `throw` whose message is not in this table fails
+// ErrorCatalogue.EveryMessageInTheSourcesIsListed: add a row with an input
+// that produces it (or, for a failure no input can cause, the reason).
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <regex>
+
+#include <gtest/gtest.h>
+
+#include "../cli/pipeline_fixture.h"
+#include "error_sites.h"
+#include "test_util.h"
+#include "unbert/common/fs.h"
+#include "unbert/common/mapped_file.h"
+#include "unbert/common/sha256.h"
+#include "unbert/common/zip_member.h"
+#include "unbert/config/config_io.h"
+#include "unbert/data/mind_dataset.h"
+#include "unbert/eval/rank_file.h"
+#include "unbert/eval/submission.h"
+#include "unbert/eval/submission_check.h"
+#include "unbert/model/checkpoint.h"
+#include "unbert/model/device.h"
+#include "unbert/model/hf_loader.h"
+#include "unbert/model/model_shape.h"
+#include "unbert/model/precision.h"
+#include "unbert/model/weights_io.h"
+#include "unbert/pipeline/run_config.h"
+#include "unbert/pipeline/score_split.h"
+#include "unbert/text/sentencepiece_tokenizer.h"
+#include "unbert/text/text_setup.h"
+#include "unbert/text/tokenizer.h"
+#include "unbert/text/wordpiece.h"
+#include "unbert/train/benchmark.h"
+#include "unbert/train/data_fingerprint.h"
+#include "unbert/train/run_dir.h"
+#include "unbert/train/run_lock.h"
+#include "unbert/train/training_state.h"
+
+namespace unbert {
+namespace {
+
+namespace fs = std::filesystem;
+using test::error_of;
+
+// ---- the setting: generated MIND data, a SentencePiece config, a trained run
+
+test::TempDir* g_dir = nullptr;
+
+const test::TempDir& dir() {
+  return *g_dir;
+}
+std::string at(const std::string& name) {
+  return g_dir->file(name);
+}
+
+// stderr of `unbert ARGS` run in the setting's folder.
+std::string cli(const std::string& args, const std::string& env = "") {
+  return test::run_unbert(args, dir().path(), "", env).err;
+}
+
+// stderr of a shell command line run in the setting's folder.
+std::string shell(const std::string& command) {
+  const std::string err = at("shell.err");
+  std::system(
+      ("cd '" + dir().path() + "' && " + command + " 2> '" + err + "' > /dev/null").c_str());
+  return read_text_file(err);
+}
+
+std::string lists(const std::string& text, ListKind kind) {
+  return error_of([&] {
+    std::istringstream in(text);
+    read_impression_lists(in, "f.txt", kind);
+  });
+}
+
+std::string matched(const std::string& truth, const std::string& prediction) {
+  return error_of([&] {
+    std::istringstream t(truth), p(prediction);
+    check_lines_match(read_impression_lists(t, "truth", ListKind::Labels),
+                      read_impression_lists(p, "prediction", ListKind::Ranks), "truth",
+                      "prediction");
+  });
+}
+
+std::string put(const std::string& name, const std::string& bytes) {
+  return dir().write(name, bytes);
+}
+
+std::string u64(uint64_t v) {
+  return std::string(reinterpret_cast<const char*>(&v), 8);
+}
+std::string u32(uint32_t v) {
+  return std::string(reinterpret_cast<const char*>(&v), 4);
+}
+std::string u16(uint16_t v) {
+  return std::string(reinterpret_cast<const char*>(&v), 2);
+}
+
+std::string safetensors(const std::string& header, const std::string& data) {
+  return u64(header.size()) + header + data;
+}
+
+// A zip with one record, written byte by byte: a compression method libzip
+// does not know, or deflate data that does not inflate.
+std::string raw_zip(const std::string& name, const std::string& data, uint16_t method) {
+  const uint32_t crc = 0x12345678;  // wrong on purpose
+  std::string local = u32(0x04034b50) + u16(20) + u16(0) + u16(method) + u16(0) + u16(0) +
+                      u32(crc) + u32(data.size()) + u32(data.size()) + u16(name.size()) + u16(0) +
+                      name + data;
+  std::string central = u32(0x02014b50) + u16(20) + u16(20) + u16(0) + u16(method) + u16(0) +
+                        u16(0) + u32(crc) + u32(data.size()) + u32(data.size()) + u16(name.size()) +
+                        u16(0) + u16(0) + u16(0) + u16(0) + u32(0) + u32(0) + name;
+  std::string end = u32(0x06054b50) + u16(0) + u16(0) + u16(1) + u16(1) + u32(central.size()) +
+                    u32(local.size()) + u16(0);
+  return local + central + end;
+}
+
+std::string zip_of(const std::string& name,
+                   const std::vector<std::pair<std::string, std::string>>& members) {
+  return test::write_zip(at(name), members);
+}
+
+std::string binu(const std::string& s) {
+  return "X" + u32(s.size()) + s;
+}
+const std::string kProto = "\x80\x02";
+const std::string kDict = "ccollections\nOrderedDict\n)R";
+
+// A torch.save state_dict {"w": a tensor of `size` over a 4-float storage}.
+std::string tensor_pickle(const std::string& storage_global, const std::string& size_and_stride) {
+  return kProto + kDict + binu("w") + "ctorch._utils\n_rebuild_tensor_v2\n(" + "(" +
+         binu("storage") + storage_global + binu("0") + binu("cpu") + "K\x04tQ" +
+         std::string("K\x00", 2) + size_and_stride + "\x89" + kDict + "tRs.";
+}
+const std::string kSize2x2 = "K\x02K\x02\x86K\x02K\x01\x86";
+
+std::string torch_bin(const std::string& name, const std::string& pickle,
+                      bool with_storage = true) {
+  std::vector<std::pair<std::string, std::string>> members{{"archive/data.pkl", pickle}};
+  if (with_storage) members.push_back({"archive/data/0", std::string(16, '\0')});
+  return zip_of(name, members);
+}
+
+std::string unpickle(const std::string& pickle) {
+  return error_of([&] { read_torch_bin(torch_bin("p.bin", pickle)); });
+}
+
+// A copy of the run's best checkpoint to damage.
+std::string checkpoint_copy(const std::string& name) {
+  fs::remove_all(at(name));
+  fs::copy(at("runs/tiny/best"), at(name), fs::copy_options::recursive);
+  return at(name);
+}
+
+NamedTensors checkpoint_tensors() {
+  return read_safetensors(at("runs/tiny/best/model.safetensors"));
+}
+
+std::string hf_config(const std::string& name, const std::string& json) {
+  return put(name + "/config.json", json);
+}
+
+TextConfig spm_text() {
+  TextConfig text;
+  text.tokenizer = TokenizerKind::SentencePiece;
+  text.spm_model = at("spm/titles.model");
+  text.nsep_token = "[NSEP]";
+  return text;
+}
+
+TextConfig tiny_vocab_text() {
+  TextConfig text;
+  text.vocab = test::shared_dir() + "/golden/tiny-bert/vocab.txt";
+  text.nsep_token = "[MASK]";
+  return text;
+}
+
+// ---- the table
+
+struct Entry {
+  const char* file;                      // under src/
+  const char* key;                       // the message's longest literal, as the sources spell it
+  std::function<std::string()> produce;  // the error text an input gives
+  const char* why = nullptr;             // instead of `produce`: why no input can
+};
+
+std::vector<Entry> catalogue() {
+  return {
+      // cli/
+      {"cli/cmd_demo.cpp",
+       " already exists and is not an empty folder; remove it or pass --out NEW_FOLDER (nothing "
+       "was changed)",
+       [] { return cli("demo --out tiny.json"); }},
+      {"cli/cmd_inspect.cpp", "inspect: impression ",
+       [] { return cli("inspect --config tiny.json --split dev --impression 99999999"); }},
+      {"cli/cmd_score.cpp", "score: give --prediction FILE (or --check FILE)",
+       [] { return cli("score --truth truth.txt"); }},
+      {"cli/cmd_score.cpp", "score: give --truth FILE or --behaviors FILE",
+       [] { return cli("score --prediction p.txt"); }},
+      {"cli/cmd_tokenize.cpp", "tokenize: give --vocab FILE, --spm FILE or --config FILE",
+       [] { return cli("tokenize"); }},
+      {"cli/cmd_tokenize.cpp", "standard input: cannot read: ",
+       [] {
+         return shell("'" UNBERT_BINARY "' tokenize --spm spm/titles.model < /");
+       }},  // a folder
+      {"cli/cmd_tokenize.cpp",
+       " already exists (runs trained with it need it as it is); pass --force to replace it, or "
+       "set a new path",
+       [] { return cli("tokenizer train --config tiny.json"); }},
+      // common/
+      {"common/child_process.cpp",
+       ": cannot create its socket: ",
+       {},
+       "socketpair() fails only when the process has no file descriptors left"},
+      {"common/child_process.cpp",
+       ": cannot start ",
+       {},
+       "posix_spawn() of an executable that exists fails only without memory or process "
+       "slots; a missing or non-executable helper is caught before (sentencepiece_tokenizer.cpp)"},
+      {"common/child_process.cpp",
+       "; run the command again, and if it keeps failing rebuild with scripts/setup.sh",
+       [] {
+         return error_of([] {
+           auto tokenizer = SentencePieceTokenizer::from_file(at("spm/titles.model"));
+           ::kill(tokenizer->helper_pid(), SIGKILL);
+           ::waitpid(tokenizer->helper_pid(), nullptr, 0);
+           std::vector<int32_t> ids;
+           tokenizer->encode("news", &ids);
+         });
+       }},
+      {"common/fs.cpp", ": cannot open (",
+       [] { return error_of([] { read_text_file(at("missing")); }); }},
+      {"common/fs.cpp", "); free some space or choose another folder",
+       [] {
+         return error_of([] {
+           std::ofstream out("/dev/full");
+           out << std::string(1 << 16, 'x');
+           check_written(out, "/dev/full");
+         });
+       }},
+      {"common/fs.cpp", ": cannot write (",
+       [] { return error_of([] { write_text_atomic(at("no/such/folder/f"), "x"); }); }},
+      {"common/fs.cpp", ": cannot replace (",
+       [] {
+         put("occupied/inside", "x");  // a folder where the file should go
+         return error_of([] { write_text_atomic(at("occupied"), "x"); });
+       }},
+      {"common/fs.cpp",
+       ": cannot move ",
+       {},
+       "renaming a folder just written beside its target fails only on a failing file system"},
+      {"common/log.cpp", "'; use one of trace, debug, info, warn, error, off",
+       [] { return cli("--log-level loud config"); }},
+      {"common/mapped_file.cpp", ": cannot open (",
+       [] { return error_of([] { MappedFile file(at("missing")); }); }},
+      {"common/mapped_file.cpp", ": not a regular file",
+       [] { return error_of([] { MappedFile file(dir().path()); }); }},
+      {"common/mapped_file.cpp",
+       ": cannot map into memory (",
+       {},
+       "mmap() of an open regular file fails only without address space"},
+      {"common/sha256.cpp", ": cannot open to hash it",
+       [] { return error_of([] { sha256_file(at("missing")); }); }},
+      {"common/sha256.cpp", ": read error while hashing it",
+       [] {
+         return error_of([] { sha256_file(dir().path()); });
+       }},  // a folder opens, then fails to read
+      {"common/zip_member.cpp",
+       " (truncated or corrupt file)",
+       {},
+       "zip_stat_index() fails only for an index the archive does not list; callers pass "
+       "listed ones"},
+      {"common/zip_member.cpp", "-byte archive can hold (corrupt file)",
+       [] {
+         std::string finding = read_text_file(std::string(UNBERT_SOURCE_DIR) +
+                                              "/tests/fuzz/corpus/weights/regression_huge_record");
+         return error_of([&] { read_torch_bin(put("huge.bin", finding.substr(1))); });
+       }},
+      {"common/zip_member.cpp", ": cannot read record ",
+       [] {
+         return error_of([] { read_torch_bin(put("method.bin", raw_zip("a/data.pkl", "x", 77))); });
+       }},
+      {"common/zip_member.cpp", " is truncated or corrupt",
+       [] {
+         return error_of(
+             [] { read_torch_bin(put("deflate.bin", raw_zip("a/data.pkl", "xyz", 8))); });
+       }},
+      // config/
+      {"config/config_json.cpp", "expected ",
+       [] { return error_of([] { load_config(std::nullopt, {"train.lr=\"fast\""}); }); }},
+      {"config/config_json.cpp", "expected one of ",
+       [] { return error_of([] { load_config(std::nullopt, {"model.aggregator=max"}); }); }},
+      {"config/config_json.cpp", "unknown key; did you mean '",
+       [] { return error_of([] { load_config(std::nullopt, {"train.lrr=1"}); }); }},
+      {"config/config_json.cpp", ": cannot open the file (check the path)",
+       [] { return error_of([] { load_config(at("missing.json"), {}); }); }},
+      {"config/config_json.cpp", "' (JSON would keep only the last one); merge the two into one",
+       [] {
+         return error_of([] { load_config(put("dup.json", R"({"train": {}, "train": {}})"), {}); });
+       }},
+      {"config/config_json.cpp", ": invalid JSON: ",
+       [] { return error_of([] { load_config(put("bad.json", "{,}"), {}); }); }},
+      {"config/config_json.cpp",
+       " of the assignment is not valid UTF-8; retype it in a UTF-8 terminal",
+       [] { return error_of([] { load_config(std::nullopt, {"name=\xff"}); }); }},
+      {"config/config_json.cpp", "': expected key=value, e.g. --set train.lr=3e-5",
+       [] { return error_of([] { load_config(std::nullopt, {"train.lr"}); }); }},
+      {"config/config_json.cpp", "': empty part in key '",
+       [] { return error_of([] { load_config(std::nullopt, {"train..lr=1"}); }); }},
+      {"config/validate.cpp", "expected auto, cpu, cuda or cuda:N, got \"",
+       [] { return error_of([] { load_config(std::nullopt, {"device=tpu"}); }); }},
+      {"config/validate.cpp", ": expected a JSON object at the top level",
+       [] { return error_of([] { load_config(put("list.json", "[1]"), {}); }); }},
+      // data/
+      {"data/mind_dataset.cpp", "' was not loaded",
+       [] { return error_of([] { MindData().split("dev"); }); }},
+      {"data/mind_dataset.cpp", "'; use train, dev or test",
+       [] { return error_of([] { split_dir(DataConfig(), "valid"); }); }},
+      {"data/mind_dataset.cpp", "is empty; set it to a MIND folder",
+       [] { return error_of([] { split_dir(DataConfig(), "test"); }); }},
+      {"data/mind_dataset.cpp",
+       " not found (download MIND with scripts/download_mind.sh, or make data with 'unbert synth')",
+       [] {
+         DataConfig data;
+         data.train_dir = at("missing");
+         return error_of([&] { load_mind(data, {"train"}); });
+       }},
+      {"data/synth.cpp",
+       "synth: needs --users >= 1, --news >= 10, --days >= 3, --candidates >= 2, --interests >= 1 "
+       "and --history-focus in [0, 1]",
+       [] { return cli("synth --out more --news 3"); }},
+      {"data/synth.cpp", " exists already; choose another --out (nothing was overwritten)",
+       [] { return cli("synth --out data"); }},
+      // eval/
+      {"eval/rank_file.cpp", " candidates; ranks must be a permutation of 1..",
+       [] { return lists("7 [5,1]\n", ListKind::Ranks); }},
+      {"eval/rank_file.cpp", " appears twice; ranks must be a ",
+       [] { return lists("7 [2,2,3]\n", ListKind::Ranks); }},
+      {"eval/rank_file.cpp", ": cannot open the file (check the path)",
+       [] { return error_of([] { read_impression_lists(at("missing.txt"), ListKind::Ranks); }); }},
+      {"eval/rank_file.cpp", "expected a line like '",
+       [] { return lists("7\n", ListKind::Ranks); }},
+      {"eval/rank_file.cpp", "' is not a whole number",
+       [] { return lists("x7 [1]\n", ListKind::Ranks); }},
+      {"eval/rank_file.cpp", "expected a list of integers like '",
+       [] { return lists("7 [a]\n", ListKind::Ranks); }},
+      {"eval/rank_file.cpp", "empty list", [] { return lists("7 []\n", ListKind::Ranks); }},
+      {"eval/rank_file.cpp", "labels must be 0 or 1, got ",
+       [] { return lists("7 [2]\n", ListKind::Labels); }},
+      {"eval/rank_file.cpp", "ranks start at 1, got ",
+       [] { return lists("7 [0]\n", ListKind::Ranks); }},
+      {"eval/rank_file.cpp", ": has no labels (a test split?); score against dev",
+       [] { return cli("score --behaviors data/test/behaviors.tsv --prediction p.txt"); }},
+      {"eval/rank_file.cpp", " is the first missing)",
+       [] { return matched("7 [1,0]\n8 [0,1]\n", "7 [1,2]\n"); }},
+      {"eval/rank_file.cpp", "); keep the truth file's order",
+       [] { return matched("7 [1,0]\n", "8 [1,2]\n"); }},
+      {"eval/rank_file.cpp", "impression ", [] { return matched("7 [1,0]\n", "7 [1,2,3]\n"); }},
+      {"eval/rank_file.cpp", "more impressions than ",
+       [] { return matched("7 [1,0]\n", "7 [1,2]\n8 [1]\n"); }},
+      {"eval/submission.cpp",
+       ": cannot create the zip archive",
+       {},
+       "libzip creates the archive in the folder where prediction.txt was just written, so "
+       "a folder that cannot be written fails there first (fs.cpp)"},
+      {"eval/submission.cpp", ": cannot add ", {}, "zip_source_buffer() fails only without memory"},
+      {"eval/submission.cpp",
+       ": cannot write the zip archive (disk full?)",
+       {},
+       "needs a disk that fills between prediction.txt and prediction.zip"},
+      {"eval/submission.cpp",
+       " candidates; a prediction file must rank every candidate (nothing was written)",
+       [] {
+         return error_of([] {
+           NewsTable news;
+           LoadOptions options;
+           options.add_unknown_news = true;
+           auto behaviors = Behaviors::load(at("data/dev/behaviors.tsv"), news, options, nullptr);
+           write_submission(behaviors, {}, at("short"));
+         });
+       }},
+      {"eval/submission.cpp",
+       ": does not read back as the prediction.txt written beside it",
+       {},
+       "our own zip read back differs only on a failing disk"},
+      {"eval/submission_check.cpp", "not a readable zip archive",
+       [] {
+         return error_of(
+             [] { check_submission(put("bad.zip", std::string("PK\x03\x04", 4) + "junk")); });
+       }},
+      {"eval/submission_check.cpp",
+       "; the leaderboard wants prediction.txt at the zip's root and nothing else (zip -j "
+       "prediction.zip prediction.txt)",
+       [] {
+         return error_of([] {
+           check_submission(zip_of("nested.zip", {{"out/prediction.txt", "7 [1]\n"}}));
+         });
+       }},
+      {"eval/submission_check.cpp", ": cannot open the file (check the path)",
+       [] { return error_of([] { check_submission(at("missing.zip")); }); }},
+      {"eval/submission_check.cpp", "holds no prediction lines",
+       [] { return error_of([] { check_submission(put("empty.txt", "")); }); }},
+      // model/
+      {"model/checkpoint.cpp", ": no such checkpoint folder",
+       [] { return error_of([] { read_checkpoint_info(at("missing")); }); }},
+      {"model/checkpoint.cpp",
+       ", which is missing from the folder (copy the whole checkpoint folder)",
+       [] {
+         fs::remove(checkpoint_copy("no_tokenizer") + "/tokenizer.model");
+         return error_of([] { read_checkpoint_info(at("no_tokenizer")); });
+       }},
+      {"model/checkpoint.cpp", ": malformed checkpoint metadata (",
+       [] {
+         put("bad_meta/tokenizer.json", R"({"identity": 5, "text": {}})");
+         fs::copy(at("runs/tiny/best/model.json"), at("bad_meta/model.json"));
+         return error_of([] { read_checkpoint_info(at("bad_meta")); });
+       }},
+      {"model/checkpoint.cpp", " (an incomplete checkpoint?)",
+       [] {
+         fs::remove(checkpoint_copy("incomplete") + "/tokenizer.json");
+         return error_of([] { read_checkpoint_info(at("incomplete")); });
+       }},
+      {"model/checkpoint.cpp", "' (not a checkpoint of this model)",
+       [] {
+         NamedTensors one{{"x", torch::zeros({1})}};
+         write_safetensors(checkpoint_copy("foreign") + "/model.safetensors", one);
+         return error_of([] { load_checkpoint_model(at("foreign"), torch::kCPU); });
+       }},
+      {"model/checkpoint.cpp", "/model.safetensors: '",
+       [] {
+         NamedTensors tensors = checkpoint_tensors();
+         tensors.begin()->second = torch::zeros({3, 1, 7});
+         write_safetensors(checkpoint_copy("misshapen") + "/model.safetensors", tensors);
+         return error_of([] { load_checkpoint_model(at("misshapen"), torch::kCPU); });
+       }},
+      {"model/checkpoint.cpp", "/model.safetensors: holds ",
+       [] {
+         NamedTensors tensors = checkpoint_tensors();
+         tensors["zz.extra"] = torch::zeros({1});
+         write_safetensors(checkpoint_copy("extra") + "/model.safetensors", tensors);
+         return error_of([] { load_checkpoint_model(at("extra"), torch::kCPU); });
+       }},
+      {"model/checkpoint.cpp",
+       " does not fit the config: ", [] { return cli("eval --set model.aggregator=mean"); }},
+      {"model/device.cpp",
+       "': no CUDA device in this build or machine (Debian's LibTorch is CPU-only; build against "
+       "LibTorch with CUDA, or use --device cpu)",
+       [] {
+         if (torch::cuda::is_available()) return std::string("(CUDA machine: not reachable)");
+         return error_of([] { resolve_device("cuda"); });
+       }},
+      {"model/device.cpp",
+       "': this machine has ",
+       {},
+       "needs a CUDA machine (cuda:N past its device count); scripts/dev/gpu_check.sh runs "
+       "there"},
+      {"model/device.cpp", "': use auto, cpu, cuda or cuda:N",
+       [] { return error_of([] { resolve_device("tpu"); }); }},
+      {"model/hf_loader.cpp",
+       ": has neither model.safetensors nor pytorch_model.bin (download them with "
+       "scripts/download_bert.sh)",
+       [] {
+         fs::create_directories(at("empty_bert"));
+         return error_of([] { read_hf_weights(at("empty_bert")); });
+       }},
+      {"model/hf_loader.cpp", "checkpoint tensor '",
+       [] {
+         Unbert model = load_checkpoint_model(at("runs/tiny/best"), torch::kCPU);
+         NamedTensors wrong{{"bert.embeddings.word_embeddings.weight", torch::zeros({2, 2})}};
+         return error_of([&] { load_bert_weights(*model, wrong, "bert."); });
+       }},
+      {"model/model_shape.cpp", "\" is not supported (gelu, gelu_new or relu)",
+       [] {
+         return error_of([] {
+           read_hf_config(
+               hf_config("act", R"({"vocab_size": 9, "hidden_size": 4, "num_hidden_layers": 1,
+             "num_attention_heads": 2, "intermediate_size": 8, "max_position_embeddings": 8,
+             "hidden_act": "swish"})"));
+         });
+       }},
+      {"model/model_shape.cpp", ": missing key \"",
+       [] { return error_of([] { read_hf_config(hf_config("nokeys", "{}")); }); }},
+      {"model/model_shape.cpp", "\" has the wrong type (",
+       [] {
+         return error_of([] { read_hf_config(hf_config("types", R"({"vocab_size": "x"})")); });
+       }},
+      {"model/model_shape.cpp", " is not a multiple of num_attention_heads ",
+       [] {
+         return error_of([] {
+           read_hf_config(
+               hf_config("heads", R"({"vocab_size": 9, "hidden_size": 10, "num_hidden_layers": 1,
+             "num_attention_heads": 3, "intermediate_size": 8, "max_position_embeddings": 8})"));
+         });
+       }},
+      {"model/model_shape.cpp",
+       " not found (download bert-base-uncased with scripts/download_bert.sh, or set "
+       "model.pretrained to \"\" to start from random weights)",
+       [] {
+         RunConfig config;
+         config.model.pretrained = at("missing_bert");
+         return error_of([&] { model_shape(config, 100); });
+       }},
+      {"model/model_shape.cpp", " has vocab_size ",
+       [] {
+         hf_config("small_vocab", R"({"vocab_size": 9, "hidden_size": 4, "num_hidden_layers": 1,
+             "num_attention_heads": 2, "intermediate_size": 8, "max_position_embeddings": 8})");
+         RunConfig config;
+         config.model.pretrained = at("small_vocab");
+         return error_of([&] { model_shape(config, 100); });
+       }},
+      {"model/model_shape.cpp", " but the position table has only ",
+       [] {
+         RunConfig config;
+         config.model.pretrained = "";
+         config.model.use_position_embeddings = true;
+         config.model.max_position_embeddings = 16;
+         return error_of([&] { model_shape(config, 100); });
+       }},
+      {"model/precision.cpp", "fp16 needs a CUDA device; on the CPU use bf16, auto or fp32 (--set ",
+       [] {
+         return error_of(
+             [] { resolve_precision(Precision::Fp16, torch::kCPU, "train.precision"); });
+       }},
+      {"model/safetensors.cpp", "shorter than its 8-byte header length",
+       [] { return error_of([] { read_safetensors(put("s1.safetensors", "abc")); }); }},
+      {"model/safetensors.cpp", "header length beyond the end of the file",
+       [] { return error_of([] { read_safetensors(put("s2.safetensors", u64(1000) + "{}")); }); }},
+      {"model/safetensors.cpp", "header is not JSON: ",
+       [] {
+         return error_of([] { read_safetensors(put("s3.safetensors", safetensors("{,}", ""))); });
+       }},
+      {"model/safetensors.cpp", "header is not a JSON object",
+       [] {
+         return error_of([] { read_safetensors(put("s4.safetensors", safetensors("[1]", ""))); });
+       }},
+      {"model/safetensors.cpp", "' has unsupported dtype ",
+       [] {
+         return error_of([] {
+           read_safetensors(
+               put("s5.safetensors",
+                   safetensors(R"({"t": {"dtype": "X9", "shape": [1], "data_offsets": [0, 4]}})",
+                               std::string(4, '\0'))));
+         });
+       }},
+      {"model/safetensors.cpp", "' has data_offsets outside the file (truncated?)",
+       [] {
+         return error_of([] {
+           read_safetensors(put(
+               "s6.safetensors",
+               safetensors(R"({"t": {"dtype": "F32", "shape": [100], "data_offsets": [0, 400]}})",
+                           std::string(4, '\0'))));
+         });
+       }},
+      {"model/safetensors.cpp", "' has a negative dimension",
+       [] {
+         return error_of([] {
+           read_safetensors(
+               put("s7.safetensors",
+                   safetensors(R"({"t": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}})",
+                               std::string(4, '\0'))));
+         });
+       }},
+      {"model/safetensors.cpp", "' size does not match its shape and dtype",
+       [] {
+         return error_of([] {
+           read_safetensors(
+               put("s8.safetensors",
+                   safetensors(R"({"t": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}})",
+                               std::string(4, '\0'))));
+         });
+       }},
+      {"model/safetensors.cpp", "' is malformed: ",
+       [] {
+         return error_of([] {
+           read_safetensors(put("s9.safetensors", safetensors(R"({"t": {"dtype": "F32"}})", "")));
+         });
+       }},
+      {"model/safetensors.cpp", "' overlap in the data section",
+       [] {
+         return error_of([] {
+           read_safetensors(
+               put("s10.safetensors",
+                   safetensors(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},
+                                               "b": {"dtype": "F32", "shape": [1], "data_offsets": [2, 6]}})",
+                               std::string(8, '\0'))));
+         });
+       }},
+      {"model/torch_bin.cpp",
+       ": not a zip archive (a legacy pre-1.6 torch.save file, or corrupt); re-save it with a "
+       "newer PyTorch or use model.safetensors",
+       [] { return error_of([] { read_torch_bin(put("junk.bin", "junk")); }); }},
+      {"model/torch_bin.cpp", " (truncated or corrupt file)",
+       [] {
+         return error_of([] {
+           read_torch_bin(torch_bin("nostorage.bin",
+                                    tensor_pickle("ctorch\nFloatStorage\n", kSize2x2), false));
+         });
+       }},
+      {"model/torch_bin.cpp", "unsupported storage type ",
+       [] { return unpickle(tensor_pickle("ccollections\nOrderedDict\n", kSize2x2)); }},
+      {"model/torch_bin.cpp", " (only state_dict files are read; no code is run)",
+       [] { return unpickle(kProto + "\xff"); }},
+      {"model/torch_bin.cpp", "pickle ends early (truncated or corrupt file)",
+       [] { return unpickle(kProto + "X" + u32(64) + "ab"); }},
+      {"model/torch_bin.cpp", "pickle ends inside a GLOBAL",
+       [] { return unpickle(kProto + "ccollections"); }},
+      {"model/torch_bin.cpp", "pickle stack underflow (corrupt file)",
+       [] { return unpickle(kProto + "R"); }},
+      {"model/torch_bin.cpp", " on the stack (corrupt file)",
+       [] { return unpickle(kProto + "K\x01K\x02K\x03s"); }},
+      {"model/torch_bin.cpp", "memo of an empty stack",
+       [] { return unpickle(kProto + std::string("q\x00", 2)); }},
+      {"model/torch_bin.cpp", "unknown memo entry (corrupt file)",
+       [] { return unpickle(kProto + "h\x05"); }},
+      {"model/torch_bin.cpp", "integer too large",
+       [] { return unpickle(kProto + "\x8a\x09" + std::string(9, '\x01')); }},
+      {"model/torch_bin.cpp", " (only state_dict files are read)",
+       [] { return unpickle(kProto + "cos\nsystem\n"); }},
+      {"model/torch_bin.cpp", "unsupported persistent id (not a tensor storage)",
+       [] { return unpickle(kProto + "K\x01Q"); }},
+      {"model/torch_bin.cpp", "REDUCE of a non-callable",
+       [] { return unpickle(kProto + "K\x01)R"); }},
+      {"model/torch_bin.cpp", "refusing to call ",
+       [] { return unpickle(kProto + "ctorch\nFloatStorage\n)R"); }},
+      {"model/torch_bin.cpp", "malformed tensor record",
+       [] { return unpickle(kProto + "ctorch._utils\n_rebuild_tensor_v2\n)R"); }},
+      {"model/torch_bin.cpp", ": no data.pkl record (not a torch.save file)",
+       [] { return error_of([] {
+              read_torch_bin(zip_of("nopickle.bin", {{"a/b", "x"}}));
+            }); }},
+      {"model/torch_bin.cpp", ": does not hold a state_dict",
+       [] { return unpickle(kProto + "K\x01."); }},
+      {"model/torch_bin.cpp", "' reaches past its storage (corrupt file)",
+       [] {
+         return unpickle(tensor_pickle("ctorch\nFloatStorage\n", "K\x03K\x03\x86K\x03K\x01\x86"));
+       }},
+      {"model/unbert.cpp", " layers (the word level's), got ",
+       [] {
+         ModelShape shape;
+         shape.vocab_size = 10;
+         shape.hidden_size = 4;
+         shape.num_layers = 1;
+         shape.num_heads = 2;
+         shape.intermediate_size = 8;
+         shape.news_layers = 2;
+         return error_of([&] { make_unbert(shape, 1)->copy_word_level_into_news_level(); });
+       }},
+      // pipeline/
+      {"pipeline/run_config.cpp", " holds no run (no config.json)",
+       [] { return error_of([] { read_run_config(at("data"), {}); }); }},
+      {"pipeline/score_split.cpp",
+       ": scoring uses a trained checkpoint, which fixes this key, so it would have no effect; "
+       "drop it (data.*, text.* packing keys, eval.* and device apply here)",
+       [] { return cli("eval --set model.num_layers=3"); }},
+      {"pipeline/score_split.cpp",
+       "is \"skip\", which would drop candidates from the prediction file; set it to \"error\" for "
+       "predict (--set data.unknown_candidate=error)",
+       [] { return cli("predict --set data.unknown_candidate=skip"); }},
+      {"pipeline/score_split.cpp",
+       "is \"skip\", which would drop malformed impressions from the prediction file; set it to "
+       "\"fail\" for predict (--set data.on_error=fail)",
+       [] { return cli("predict --set data.on_error=skip"); }},
+      {"pipeline/score_split.cpp", " has no labels (a test split?); use 'unbert predict --split ",
+       [] { return cli("eval --split test"); }},
+      {"pipeline/train_run.cpp",
+       "; resume with the run's config (plain 'unbert train --resume'), or start a new run "
+       "(--run-dir)",
+       [] { return cli("train --config tiny.json --resume --set train.lr=0.5"); }},
+      {"pipeline/train_run.cpp",
+       " already holds a run; continue it with --resume, or choose another with --run-dir (nothing "
+       "was overwritten)",
+       [] { return cli("train --config tiny.json"); }},
+      {"pipeline/train_run.cpp", " holds no run to continue (no config.json)",
+       [] { return cli("train --resume --run-dir data"); }},
+      {"pipeline/train_run.cpp", " holds no run to continue",
+       [] { return cli("train --config tiny.json --resume --run-dir runs/none"); }},
+      {"pipeline/train_run.cpp",
+       ": nothing to resume (no checkpoint yet); start again without --resume",
+       [] {
+         put("runs/leftover/config.json", "{}");
+         return cli("train --config tiny.json --resume --run-dir runs/leftover");
+       }},
+      // text/
+      {"text/sentencepiece_tokenizer.cpp", ": no executable there; point it at build/",
+       [] { return cli("tokenize --spm spm/titles.model", "UNBERT_SPM_HELPER=/nonexistent"); }},
+      {"text/sentencepiece_tokenizer.cpp",
+       "); rebuild with scripts/setup.sh, or set ",
+       {},
+       "only an installation without unbert-spm: a build folder always has one (its path is "
+       "compiled in)"},
+      {"text/sentencepiece_tokenizer.cpp",
+       ": no such SentencePiece model (train one with 'unbert tokenizer train --config ...')",
+       [] { return error_of([] { SentencePieceTokenizer::from_file(at("missing.model")); }); }},
+      {"text/sentencepiece_tokenizer.cpp",
+       ": the SentencePiece helper sent a malformed vocabulary",
+       {},
+       "only a helper of another build answers so; the frames are checked (SpmProtocol tests)"},
+      {"text/sentencepiece_tokenizer.cpp",
+       "the SentencePiece helper sent a malformed encode reply",
+       {},
+       "only a helper of another build answers so; the frames are checked (SpmProtocol tests)"},
+      {"text/sentencepiece_tokenizer.cpp", "must end in .model, got \"",
+       [] {
+         return error_of([] { train_sentencepiece({"a b"}, at("titles.bin"), spm_text(), 1); });
+       }},
+      {"text/sentencepiece_tokenizer.cpp", ": cannot write the training text",
+       [] {
+         fs::create_directories(at("blocked.corpus.txt"));  // a folder where the text goes
+         return error_of([] { train_sentencepiece({"a b"}, at("blocked.model"), spm_text(), 1); });
+       }},
+      {"text/text_setup.cpp",
+       "is \"wordpiece\"; only a SentencePiece model is trained (set text.tokenizer to "
+       "\"sentencepiece\")",
+       [] { return error_of([] { train_tokenizer(TextConfig(), NewsTable()); }); }},
+      {"text/text_setup.cpp", "needs the path where the model is written",
+       [] {
+         TextConfig text = spm_text();
+         text.spm_model = "";
+         return error_of([&] { train_tokenizer(text, NewsTable()); });
+       }},
+      {"text/text_setup.cpp", "no news titles to train SentencePiece on",
+       [] {
+         TextConfig text = spm_text();
+         text.spm_model = at("new.model");
+         return error_of([&] { train_tokenizer(text, NewsTable()); });
+       }},
+      {"text/tokenizer.cpp", "' is not in the vocabulary of ",
+       [] {
+         TextConfig text = tiny_vocab_text();
+         text.nsep_token = "[NOPE]";
+         return error_of([&] { load_tokenizer(text); });
+       }},
+      {"text/tokenizer.cpp", "needs the path of a vocab.txt",
+       [] {
+         TextConfig text;
+         text.vocab = "";
+         return error_of([&] { load_tokenizer(text); });
+       }},
+      {"text/tokenizer.cpp",
+       "\" is not a file (scripts/download_bert.sh fetches bert-base-uncased's vocab.txt; or name "
+       "your own)",
+       [] {
+         TextConfig text;
+         text.vocab = at("missing_vocab.txt");
+         return error_of([&] { load_tokenizer(text); });
+       }},
+      {"text/tokenizer.cpp", "needs the path of a SentencePiece .model",
+       [] {
+         TextConfig text = spm_text();
+         text.spm_model = "";
+         return error_of([&] { load_tokenizer(text); });
+       }},
+      {"text/wordpiece.cpp", ": empty vocabulary (is this a vocab.txt?)",
+       [] {
+         return error_of([] { WordPieceTokenizer::from_file(put("empty_vocab.txt", ""), true); });
+       }},
+      // train/
+      // `unbert bench --shape` offers tiny and base only; the library call checks too.
+      {"train/benchmark.cpp", "bench: unknown shape '",
+       [] { return error_of([] { benchmark_shape("huge"); }); }},
+      {"train/data_fingerprint.cpp",
+       "): restore the data the run was trained on, or start a new run on this data",
+       [] {
+         nlohmann::json then = {
+             {"train/behaviors.tsv", {{"path", "b"}, {"bytes", 1}, {"hash", "00"}}}};
+         nlohmann::json now = {
+             {"train/behaviors.tsv", {{"path", "b"}, {"bytes", 2}, {"hash", "11"}}}};
+         return error_of([&] { check_same_training_files(then, now, "ckpt"); });
+       }},
+      {"train/run_dir.cpp", ": has no checkpoint yet (train first, or pass --checkpoint)",
+       [] { return error_of([] { RunDir(at("data")).model_checkpoint(); }); }},
+      {"train/run_dir.cpp",
+       "no run yet in this folder (runs/latest is missing): pass --run-dir DIR or train first",
+       [] {
+         fs::create_directories(at("elsewhere"));
+         return test::run_unbert("eval", at("elsewhere")).err;
+       }},
+      {"train/run_dir.cpp", ", which no longer exists: pass --run-dir DIR",
+       [] {
+         put("stale/runs/latest", "runs/gone\n");
+         return test::run_unbert("eval", at("stale")).err;
+       }},
+      {"train/run_lock.cpp", ": cannot open the run's lock file: ",
+       [] {
+         fs::create_directories(at("locked/.lock"));  // a folder where the lock file goes
+         return error_of([] { RunLock lock(at("locked")); });
+       }},
+      {"train/run_lock.cpp", ": cannot create the run directory (",
+       [] { return error_of([] { RunLock lock(at("tiny.json") + "/run"); }); }},
+      {"train/run_lock.cpp", "; wait for it to end, or choose another run with --run-dir",
+       [] {
+         RunLock first(at("busy"));
+         return error_of([] { RunLock second(at("busy")); });
+       }},
+      {"train/trainer.cpp",
+       "\" is not a checkpoint folder (a run's best/ or checkpoints/step-N/); set it to \"\" to "
+       "start from model.pretrained",
+       [] {
+         return cli("train --config tiny.json --run-dir runs/init --set train.init_from=nowhere");
+       }},
+      {"train/trainer.cpp",
+       "); stopped without updating the weights; last good checkpoint: ",
+       {},
+       "a loss that overflows needs weights no valid config reaches in a short run; "
+       "TrainerTest.NonFiniteLossStopsNamingTheStep corrupts it through the trainer's test hook"},
+      {"train/trainer.cpp", ": cannot read the optimizer state: ",
+       [] {
+         fs::remove_all(at("runs/damaged"));
+         fs::copy(at("runs/tiny"), at("runs/damaged"), fs::copy_options::recursive);
+         for (const auto& entry : fs::directory_iterator(at("runs/damaged/checkpoints")))
+           std::ofstream(entry.path() / "optimizer.pt") << "junk";
+         return cli("train --resume --run-dir runs/damaged --set train.epochs=2");
+       }},
+      {"train/trainer.cpp", ": not a valid training state: ",
+       [] {
+         fs::remove_all(at("runs/badstate"));
+         fs::copy(at("runs/tiny"), at("runs/badstate"), fs::copy_options::recursive);
+         for (const auto& entry : fs::directory_iterator(at("runs/badstate/checkpoints")))
+           std::ofstream(entry.path() / "state.json") << "{";
+         return cli("train --resume --run-dir runs/badstate --set train.epochs=2");
+       }},
+      {"train/trainer.cpp",
+       " batches per epoch (the training data changed since); restore the data the run was trained "
+       "on, or start a new run",
+       [] {
+         fs::remove_all(at("runs/far"));
+         fs::copy(at("runs/tiny"), at("runs/far"), fs::copy_options::recursive);
+         for (const auto& entry : fs::directory_iterator(at("runs/far/checkpoints"))) {
+           auto state =
+               nlohmann::json::parse(read_text_file((entry.path() / "state.json").string()));
+           state["batch_in_epoch"] = 999;
+           std::ofstream(entry.path() / "state.json") << state.dump();
+         }
+         return cli("train --resume --run-dir runs/far --set train.epochs=2");
+       }},
+      {"train/trainer.cpp",
+       " impressions, none with both a click and a non-click); point data.train_dir at a MIND "
+       "training folder",
+       [] {
+         return cli(
+             "train --config tiny.json --run-dir runs/test_as_train --set "
+             "data.train_dir=data/test");
+       }},
+      {"train/trainer.cpp",
+       ": nothing to resume (no checkpoint yet); start again without --resume",
+       {},
+       "pipeline/train_run.cpp refuses the same case first, with the same message (above); "
+       "the trainer keeps the check for callers of the library"},
+      {"train/trainer.cpp",
+       " written; continue with --resume",
+       {},
+       "a stop signal: Pipeline.CtrlCWritesACheckpointAndExits130ThenResumes sends one"},
+      {"train/training_state.cpp", ": malformed training state (",
+       [] {
+         return error_of([] { TrainingState::from_json(nlohmann::json::object(), "state.json"); });
+       }},
+  };
+}
+
+class ErrorCatalogue : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    g_dir = new test::TempDir;
+    auto synth =
+        test::run_unbert("synth --out data --users 30 --news 30 --days 4 --seed 5", g_dir->path());
+    ASSERT_EQ(synth.exit_code, 0) << synth.err;
+    g_dir->write("tiny.json", test::kTinySpmConfig);
+    auto train = test::run_unbert("train --config tiny.json", g_dir->path());
+    ASSERT_EQ(train.exit_code, 0) << train.err;
+  }
+  static void TearDownTestSuite() {
+    delete g_dir;
+    g_dir = nullptr;
+  }
+};
+
+// Each row's input produces its message.
+TEST_F(ErrorCatalogue, EveryListedMessageComesFromItsInput) {
+  for (const Entry& entry : catalogue()) {
+    if (!entry.produce) {
+      EXPECT_TRUE(entry.why && std::string(entry.why).size() > 20) << entry.key << ": say why";
+      continue;
+    }
+    const std::string text = entry.produce();
+    EXPECT_NE(text.find(entry.key), std::string::npos)
+        << entry.file << ": expected \"" << entry.key << "\"\ngot: " << text;
+  }
+}
+
+// Every message in the sources has a row, and every row a message.
+TEST_F(ErrorCatalogue, EveryMessageInTheSourcesIsListed) {
+  std::map<std::pair<std::string, std::string>, int> listed;
+  for (const Entry& entry : catalogue()) ++listed[{entry.file, entry.key}];
+  std::set<std::pair<std::string, std::string>> in_sources;
+  for (const auto& site : test::error_sites(UNBERT_SOURCE_DIR)) {
+    if (site.key.empty()) continue;  // forwards a message built where it is tested
+    in_sources.insert({site.file, site.key});
+    EXPECT_TRUE(listed.count({site.file, site.key}))
+        << "src/" << site.file << ":" << site.line << ": the message \"" << site.key
+        << "\" has no row in the catalogue (tests/catalogue/test_error_catalogue.cpp)";
+  }
+  for (const auto& [row, count] : listed) {
+    EXPECT_EQ(count, 1) << row.first << ": \"" << row.second << "\" is listed twice";
+    EXPECT_TRUE(in_sources.count(row))
+        << row.first << ": \"" << row.second << "\" is listed but no longer in the sources";
+  }
+  EXPECT_GT(in_sources.size(), 100u);  // the scanner found the sources
+}
+
+}  // namespace
+}  // namespace unbert
