@@ -9,6 +9,7 @@
 #include "unbert/common/error.h"
 #include "unbert/data/mind_dataset.h"
 #include "unbert/data/mind_time.h"
+#include "unbert/pipeline/run_config.h"
 #include "unbert/text/news_tokens.h"
 #include "unbert/text/packer.h"
 #include "unbert/text/text_setup.h"
@@ -18,6 +19,7 @@ namespace {
 
 struct InspectOptions {
   ConfigOptions config;
+  std::string run_dir;  // a run's own config instead of --config
   std::string split = "dev";
   uint64_t impression = 0;
 };
@@ -38,7 +40,10 @@ void print_sequence(const PackedSequence& s, const Tokenizer& tokenizer) {
 }
 
 int run_inspect(const InspectOptions& o) {
-  RunConfig config = o.config.load();
+  if (!o.run_dir.empty() && !o.config.path.empty())
+    throw UsageError("inspect: give --config FILE or --run-dir DIR, not both");
+  RunConfig config =
+      o.run_dir.empty() ? o.config.load() : read_run_config(o.run_dir, o.config.overrides);
   MindData mind = load_mind(config.data, {o.split});
   const Behaviors& behaviors = mind.split(o.split);
   std::size_t row = behaviors.size();
@@ -75,6 +80,7 @@ Command add_inspect_command(CLI::App& root) {
   CLI::App* app = root.add_subcommand(
       "inspect", "Show the packed model input of every candidate of one impression");
   o->config.add_to(*app);
+  app->add_option("--run-dir", o->run_dir, "use a run's own config.json instead of --config");
   app->add_option("--split", o->split, "train, dev or test")->capture_default_str();
   app->add_option("--impression", o->impression, "impression id")->required();
   return {app, [o] { return run_inspect(*o); }};

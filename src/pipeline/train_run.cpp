@@ -91,13 +91,22 @@ RunConfig load_train_config(const TrainOptions& o) {
 }
 
 TrainResult train_in(const RunDir& run, const RunConfig& config, const torch::Device& device,
-                     bool resume, RunManifest* manifest) {
+                     const TrainOptions& o, RunManifest* manifest) {
   MindData data = load_mind(config.data, splits_for_training(config.data));
   auto text = build_text_pipeline(config, data.news);
   install_stop_signals();
-  Trainer trainer(config, data, *text, run, device);
+  // runs/latest names the run from its first checkpoint on, so that a plain
+  // `unbert train --resume` finds it even after a kill -9.
+  TrainHooks hooks;
+  if (o.remember_latest) {
+    hooks.on_checkpoint = [&run, remembered = false](const std::string&) mutable {
+      if (!remembered) remember_latest_run(run.path());
+      remembered = true;
+    };
+  }
+  Trainer trainer(config, data, *text, run, device, hooks);
   manifest->started(trainer.precision());
-  trainer.run(resume);
+  trainer.run(o.resume);
   const TrainingState& state = trainer.state();
   TrainResult result;
   result.run_dir = run.path();
@@ -140,7 +149,7 @@ TrainResult train_run(const TrainOptions& o) {
   torch::Device device = resolve_device(config.device);
   RunManifest manifest(run.path(), config, o.command_line, device);
   try {
-    TrainResult result = train_in(run, config, device, o.resume, &manifest);
+    TrainResult result = train_in(run, config, device, o, &manifest);
     manifest.ended("finished");
     if (o.remember_latest) remember_latest_run(run.path());
     return result;

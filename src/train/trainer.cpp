@@ -341,6 +341,7 @@ void Trainer::save_checkpoint() {
     write_text_atomic((fs::path(dir) / "state.json").string(), state_.to_json().dump(2) + "\n");
   });
   run_.prune(config_.train.keep);
+  if (hooks_.on_checkpoint) hooks_.on_checkpoint(target);
 }
 
 void Trainer::restore(const std::string& checkpoint) {

@@ -200,6 +200,8 @@ std::vector<Entry> catalogue() {
        [] { return cli("demo --out tiny.json"); }},
       {"cli/cmd_inspect.cpp", "inspect: impression ",
        [] { return cli("inspect --config tiny.json --split dev --impression 99999999"); }},
+      {"cli/cmd_inspect.cpp", "inspect: give --config FILE or --run-dir DIR, not both",
+       [] { return cli("inspect --config tiny.json --run-dir runs/tiny --impression 1"); }},
       {"cli/cmd_score.cpp", "score: give --prediction FILE (or --check FILE)",
        [] { return cli("score --truth truth.txt"); }},
       {"cli/cmd_score.cpp", "score: give --truth FILE or --behaviors FILE",

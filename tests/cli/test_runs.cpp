@@ -191,6 +191,16 @@ TEST_F(Pipeline, RunMovedWithItsDataStillEvaluates) {
   EXPECT_TRUE(fs::exists(dir_.file("moved/runs/tiny/eval/dev/metrics.json")));
 }
 
+// inspect reads a run's own config (it once needed the original --config).
+TEST_F(Pipeline, InspectTakesARunDirectory) {
+  ASSERT_EQ(run_unbert("train --config tiny.json", dir_.path()).exit_code, 0);
+  const std::string first = read_text_file(dir_.file("data/dev/behaviors.tsv"));
+  const std::string id = first.substr(0, first.find('\t'));
+  auto r = run_unbert("inspect --run-dir runs/tiny --split dev --impression " + id, dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("impression " + id + " (", 0), 0u) << r.out;
+}
+
 TEST_F(Pipeline, ScoringRefusesKeysTheCheckpointFixes) {
   ASSERT_EQ(run_unbert("train --config tiny.json", dir_.path()).exit_code, 0);
   for (const char* key : {"model.hidden_size=64", "train.lr=0.1"}) {
@@ -226,7 +236,9 @@ TEST_F(Pipeline, KillNineThenResumeIsBitIdentical) {
   std::this_thread::sleep_for(std::chrono::milliseconds(30));  // into the next epoch
   ::kill(pid, SIGKILL);
   EXPECT_EQ(test::wait_for(pid), 128 + SIGKILL);
-  auto resumed = run_unbert("train --resume --run-dir runs/killed", dir_.path());
+  // runs/latest named the killed run from its first checkpoint on.
+  EXPECT_EQ(read_text_file(dir_.file("runs/latest")), "runs/killed\n");
+  auto resumed = run_unbert("train --resume", dir_.path());
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   std::string whole_newest, killed_newest;
   for (const auto& entry : fs::directory_iterator(dir_.file("runs/whole/checkpoints")))

@@ -1,5 +1,7 @@
+#include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -7,6 +9,7 @@
 #include "unbert/train/cadence.h"
 #include "unbert/train/sampler.h"
 #include "unbert/train/schedule.h"
+#include "unbert/train/step_window.h"
 
 namespace unbert {
 namespace {
@@ -123,6 +126,25 @@ TEST(Cadence, PatienceCountsEvaluationsWithoutABetterAuc) {
   t.patience = 2;
   EXPECT_FALSE(Cadence(t, 10).out_of_patience(1));
   EXPECT_TRUE(Cadence(t, 10).out_of_patience(2));
+}
+
+}  // namespace
+}  // namespace unbert
+
+namespace unbert {
+namespace {
+
+// A dev evaluation inside training once counted as training time (the
+// samples/s of the row after it dropped to 16-67).
+TEST(StepWindow, PausedTimeIsNotTrainingTime) {
+  StepWindow window;
+  window.add(1.0, 100);
+  window.pause([] { std::this_thread::sleep_for(std::chrono::milliseconds(300)); });
+  EXPECT_GT(window.samples_per_second(), 1000.0);  // 100 samples in well under 0.1 s
+  window.add(3.0, 100);
+  EXPECT_DOUBLE_EQ(window.mean_loss(), 2.0);
+  window.reset();
+  EXPECT_DOUBLE_EQ(window.mean_loss(), 0.0);
 }
 
 }  // namespace

@@ -30,8 +30,11 @@ class TrainingInterrupted : public Error {
   using Error::Error;
 };
 
-// Seams for tests: corrupt a loss, or stop as Ctrl-C would after a step.
+// What a caller may attach: after each step checkpoint is in place (the
+// pipeline then points runs/latest at the run); and seams for tests: corrupt
+// a loss, or stop as Ctrl-C would after a step.
 struct TrainHooks {
+  std::function<void(const std::string& checkpoint)> on_checkpoint;
   std::function<void(torch::Tensor& loss, int64_t step)> on_loss;
   std::function<bool(int64_t step)> stop_after;
 };
