@@ -7,7 +7,9 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET ...]     (targets: behaviors news config weights
 #                                                rank_file wordpiece; default all)
 # A long run of one target: FUZZ_RUNS=10000000 scripts/fuzz.sh 3600 behaviors
-# (stops at 10 M executions or after an hour, whichever comes first)
+# (stops at 10 M executions or after an hour, whichever comes first). FUZZ_TIMEOUT=S
+# allows S seconds per input instead of 1, for runs that share the CPU with other work
+# (the slowest input is printed either way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -34,7 +36,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus"
   cp -n tests/fuzz/corpus/"$target"/* "$corpus"/ 2>/dev/null || true
   echo "== fuzz_$target: ${seconds} s"
-  if ! build-fuzz/fuzz/fuzz_"$target" "$corpus" -max_total_time="$seconds" -timeout=1 \
+  if ! build-fuzz/fuzz/fuzz_"$target" "$corpus" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-1}" \
       -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 -runs="${FUZZ_RUNS:--1}" \
       -artifact_prefix=build-fuzz/findings/"$target"- 2>build-fuzz/fuzz_"$target".log; then
     status=1

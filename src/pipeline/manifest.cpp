@@ -75,8 +75,14 @@ RunManifest::RunManifest(std::string run_dir, const RunConfig& config,
 
 void RunManifest::started(Precision precision) {
   session_["precision"] = enum_name(precision);
+  const auto inputs = run_input_files(config_);
+  uintmax_t total = 0;
+  for (const auto& input : inputs) total += fs::file_size(input.second);
+  // About 5 s per GB here: say so before a silent pause on MIND-large.
+  spdlog::info("[train] manifest.json: hashing {} input files ({:.1f} MB, sha256)", inputs.size(),
+               static_cast<double>(total) / 1e6);
   nlohmann::json files = nlohmann::json::object();
-  for (const auto& [label, path] : run_input_files(config_))
+  for (const auto& [label, path] : inputs)
     files[label] = {{"path", fs::absolute(path).lexically_normal().string()},
                     {"bytes", fs::file_size(path)},
                     {"sha256", sha256_file(path)}};
