@@ -404,6 +404,17 @@ std::vector<int64_t> ints_of(const ValuePtr& tuple) {
   return out;
 }
 
+// As many strides as sizes, none negative, and small enough that the last
+// element's offset cannot overflow (2^40 elements is far past any BERT).
+bool valid_layout(const std::vector<int64_t>& size, const std::vector<int64_t>& stride,
+                  int64_t offset) {
+  constexpr int64_t kLimit = int64_t{1} << 40;
+  if (size.size() != stride.size() || offset < 0 || offset > kLimit) return false;
+  for (std::size_t d = 0; d < size.size(); ++d)
+    if (size[d] < 0 || size[d] > kLimit || stride[d] < 0 || stride[d] > kLimit) return false;
+  return true;
+}
+
 }  // namespace
 
 NamedTensors read_torch_bin(const std::string& path) {
@@ -431,10 +442,14 @@ NamedTensors read_torch_bin(const std::string& path) {
       it = storages.emplace(storage.key, flat).first;
     }
     auto size = ints_of(value->items[0]), stride = ints_of(value->items[1]);
-    int64_t needed = value->integer + 1;
-    for (std::size_t d = 0; d < size.size(); ++d) needed += (size[d] - 1) * stride[d];
-    if (!size.empty() && std::find(size.begin(), size.end(), 0) == size.end() &&
-        needed > it->second.numel())
+    if (!valid_layout(size, stride, value->integer))
+      throw Error(path + ": tensor '" + key->text + "' has a malformed shape (" +
+                  std::to_string(size.size()) + " sizes, " + std::to_string(stride.size()) +
+                  " strides, or a negative or huge value; corrupt file)");
+    __int128 needed = value->integer + 1;  // sizes and strides < 2^40: no overflow
+    for (std::size_t d = 0; d < size.size(); ++d)
+      needed += static_cast<__int128>(size[d] - 1) * stride[d];
+    if (std::find(size.begin(), size.end(), 0) == size.end() && needed > it->second.numel())
       throw Error(path + ": tensor '" + key->text + "' reaches past its storage (corrupt file)");
     auto tensor = it->second.as_strided(size, stride, value->integer).clone();
     tensors[key->text] = torch::isFloatingType(storage.dtype) ? tensor.to(torch::kFloat32) : tensor;

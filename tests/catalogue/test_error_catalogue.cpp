@@ -639,6 +639,8 @@ std::vector<Entry> catalogue() {
             }); }},
       {"model/torch_bin.cpp", ": does not hold a state_dict",
        [] { return unpickle(kProto + "K\x01."); }},
+      {"model/torch_bin.cpp", " strides, or a negative or huge value; corrupt file)",
+       [] { return unpickle(tensor_pickle("ctorch\nFloatStorage\n", "K\x02K\x02\x86K\x01\x85")); }},
       {"model/torch_bin.cpp", "' reaches past its storage (corrupt file)",
        [] {
          return unpickle(tensor_pickle("ctorch\nFloatStorage\n", "K\x03K\x03\x86K\x03K\x01\x86"));

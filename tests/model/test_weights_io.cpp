@@ -160,5 +160,16 @@ TEST(WeightsIo, ZipRecordClaimingMoreThanTheFileIsAnError) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
+// Found by fuzzing: a tensor with two sizes and one stride reached
+// as_strided, which threw a LibTorch error instead of naming the file.
+TEST(WeightsIo, MalformedTensorLayoutIsAnError) {
+  test::TempDir dir;
+  std::string bytes = read_text_file(std::string(UNBERT_SOURCE_DIR) +
+                                     "/tests/fuzz/corpus/weights/regression_strides_mismatch");
+  const std::string path = dir.write("model.bin", bytes.substr(1));
+  EXPECT_NE(test::error_of([&] { read_torch_bin(path); }).find("has a malformed shape"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace unbert
