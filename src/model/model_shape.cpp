@@ -1,6 +1,7 @@
 #include "unbert/model/model_shape.h"
 
 #include <filesystem>
+#include <type_traits>
 
 #include "unbert/common/error.h"
 #include "unbert/config/config_io.h"
@@ -23,6 +24,9 @@ template <class T>
 T get(const nlohmann::json& j, const char* key, const std::string& path) {
   auto it = j.find(key);
   if (it == j.end()) throw Error(path + ": missing key \"" + key + "\"");
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+    if (!it->is_number_integer())  // a float cast to an integer is undefined
+      throw Error(path + ": key \"" + key + "\" has the wrong type (" + it->dump() + ")");
   try {
     return it->get<T>();
   } catch (const nlohmann::json::exception&) {

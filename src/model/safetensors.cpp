@@ -66,16 +66,24 @@ NamedTensors read_safetensors(const std::string& path) {
     try {
       if (!parse_dtype(entry.at("dtype").get<std::string>(), &dtype))
         throw fail("tensor '" + name + "' has unsupported dtype " + entry.at("dtype").dump());
+      // Whole numbers only: a JSON float cast to an integer is undefined.
+      for (const char* key : {"shape", "data_offsets"})
+        for (const auto& value : entry.at(key))
+          if (!value.is_number_integer())
+            throw fail("tensor '" + name + "' has a " + key +
+                       " that is not a list of whole numbers");
       auto shape = entry.at("shape").get<std::vector<int64_t>>();
       auto offsets = entry.at("data_offsets").get<std::vector<uint64_t>>();
       if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > data_size)
         throw fail("tensor '" + name + "' has data_offsets outside the file (truncated?)");
-      int64_t numel = 1;
+      int64_t numel = 1, bytes_needed = 0;
       for (int64_t d : shape) {
         if (d < 0) throw fail("tensor '" + name + "' has a negative dimension");
-        numel *= d;
+        if (__builtin_mul_overflow(numel, d, &numel)) numel = -1;  // larger than any file
       }
-      if (static_cast<uint64_t>(numel * dtype.bytes) != offsets[1] - offsets[0])
+      if (numel < 0 ||
+          __builtin_mul_overflow(numel, static_cast<int64_t>(dtype.bytes), &bytes_needed) ||
+          static_cast<uint64_t>(bytes_needed) != offsets[1] - offsets[0])
         throw fail("tensor '" + name + "' size does not match its shape and dtype");
       if (offsets[1] > offsets[0]) spans.push_back({{offsets[0], offsets[1]}, name});
       void* data = const_cast<char*>(bytes.data() + data_start + offsets[0]);

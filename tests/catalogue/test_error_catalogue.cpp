@@ -560,6 +560,15 @@ std::vector<Entry> catalogue() {
                            std::string(4, '\0'))));
          });
        }},
+      {"model/safetensors.cpp", " that is not a list of whole numbers",
+       [] {
+         return error_of([] {
+           read_safetensors(put(
+               "s11.safetensors",
+               safetensors(R"({"t": {"dtype": "F32", "shape": [2.5e72], "data_offsets": [0, 4]}})",
+                           std::string(4, '\0'))));
+         });
+       }},
       {"model/safetensors.cpp", "' has a negative dimension",
        [] {
          return error_of([] {
