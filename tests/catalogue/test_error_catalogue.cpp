@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "../cli/pipeline_fixture.h"
+#include "../model/toy_data.h"
 #include "error_sites.h"
 #include "test_util.h"
 #include "unbert/common/fs.h"
@@ -656,13 +657,8 @@ std::vector<Entry> catalogue() {
        }},
       {"model/unbert.cpp", " layers (the word level's), got ",
        [] {
-         ModelShape shape;
-         shape.vocab_size = 10;
-         shape.hidden_size = 4;
-         shape.num_layers = 1;
-         shape.num_heads = 2;
-         shape.intermediate_size = 8;
-         shape.news_layers = 2;
+         ModelShape shape = test::tiny_shape(MatchLevel::Both, AggregatorKind::Attention);
+         shape.news_layers = shape.num_layers + 1;
          return error_of([&] { make_unbert(shape, 1)->copy_word_level_into_news_level(); });
        }},
       // pipeline/

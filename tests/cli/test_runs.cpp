@@ -14,6 +14,7 @@
 #include "test_util.h"
 #include "unbert/common/fs.h"
 #include "unbert/common/sha256.h"
+#include "unbert/train/run_dir.h"
 
 namespace unbert {
 namespace {
@@ -28,10 +29,7 @@ nlohmann::json read_json(const std::string& path) {
 
 // The state of the run's newest step checkpoint.
 nlohmann::json last_state(const std::string& run) {
-  std::string newest;
-  for (const auto& entry : fs::directory_iterator(run + "/checkpoints"))
-    newest = std::max(newest, entry.path().string());
-  return read_json(newest + "/state.json");
+  return read_json(*RunDir(run).latest_checkpoint() + "/state.json");
 }
 
 std::string first_line_with(const std::string& text, const std::string& part) {
@@ -214,10 +212,7 @@ TEST_F(Pipeline, ScoringRefusesKeysTheCheckpointFixes) {
 }
 
 bool has_step_checkpoint(const std::string& run) {
-  if (!fs::is_directory(run + "/checkpoints")) return false;
-  for (const auto& entry : fs::directory_iterator(run + "/checkpoints"))
-    if (fs::exists(entry.path() / "state.json")) return true;
-  return false;
+  return RunDir(run).has_run();
 }
 
 // kill -9 at a random moment after the first checkpoint, then a plain
@@ -240,15 +235,12 @@ TEST_F(Pipeline, KillNineThenResumeIsBitIdentical) {
   EXPECT_EQ(read_text_file(dir_.file("runs/latest")), "runs/killed\n");
   auto resumed = run_unbert("train --resume", dir_.path());
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  std::string whole_newest, killed_newest;
-  for (const auto& entry : fs::directory_iterator(dir_.file("runs/whole/checkpoints")))
-    whole_newest = std::max(whole_newest, entry.path().filename().string());
-  for (const auto& entry : fs::directory_iterator(dir_.file("runs/killed/checkpoints")))
-    killed_newest = std::max(killed_newest, entry.path().filename().string());
-  ASSERT_EQ(whole_newest, killed_newest);
-  EXPECT_EQ(
-      read_text_file(dir_.file("runs/whole/checkpoints/" + whole_newest + "/model.safetensors")),
-      read_text_file(dir_.file("runs/killed/checkpoints/" + killed_newest + "/model.safetensors")));
+  const auto whole = RunDir(dir_.file("runs/whole")).latest_checkpoint();
+  const auto killed = RunDir(dir_.file("runs/killed")).latest_checkpoint();
+  ASSERT_TRUE(whole && killed);
+  ASSERT_EQ(fs::path(*whole).filename(), fs::path(*killed).filename());
+  EXPECT_EQ(read_text_file(*whole + "/model.safetensors"),
+            read_text_file(*killed + "/model.safetensors"));
   auto steps = [&](const std::string& run) {
     std::vector<int64_t> out;
     std::istringstream rows(read_text_file(dir_.file(run + "/metrics.jsonl")));
