@@ -5,7 +5,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <memory>
+#include <deque>
+#include <unordered_map>
 #include <variant>
 
 #include "unbert/common/error.h"
@@ -16,7 +17,9 @@ namespace unbert {
 namespace {
 
 struct Value;
-using ValuePtr = std::shared_ptr<Value>;
+// Values live in the Unpickler's arena: a pickle can make a list hold itself
+// (BINGET then APPEND), which reference counting would leak.
+using ValuePtr = Value*;
 
 struct Storage {
   std::string key;
@@ -48,12 +51,6 @@ struct Value {
   Storage storage;
   torch::Tensor tensor;
 };
-
-ValuePtr make(Value::Kind kind) {
-  auto v = std::make_shared<Value>();
-  v->kind = kind;
-  return v;
-}
 
 class ZipArchive {
  public:
@@ -299,15 +296,20 @@ class Unpickler {
   ValuePtr list_top() { return top(Value::Kind::List, "list"); }
   void memo(std::size_t index) {
     if (stack_.empty()) throw fail("memo of an empty stack");
-    if (memo_.size() <= index) memo_.resize(index + 1);
-    memo_[index] = stack_.back();
+    memo_[index] = stack_.back();  // a map: the index comes from the file, unbounded
   }
   ValuePtr recall(std::size_t index) {
-    if (index >= memo_.size() || !memo_[index]) throw fail("unknown memo entry (corrupt file)");
-    return memo_[index];
+    auto found = memo_.find(index);
+    if (found == memo_.end()) throw fail("unknown memo entry (corrupt file)");
+    return found->second;
   }
 
-  static ValuePtr tuple(std::vector<ValuePtr> items) {
+  ValuePtr make(Value::Kind kind) {
+    arena_.emplace_back();
+    arena_.back().kind = kind;
+    return &arena_.back();
+  }
+  ValuePtr tuple(std::vector<ValuePtr> items) {
     auto v = make(Value::Kind::Tuple);
     v->items = std::move(items);
     return v;
@@ -317,12 +319,12 @@ class Unpickler {
     v->text = std::string(take(n));
     return v;
   }
-  static ValuePtr integer(int64_t n) {
+  ValuePtr integer(int64_t n) {
     auto v = make(Value::Kind::Int);
     v->integer = n;
     return v;
   }
-  static ValuePtr boolean(bool b) {
+  ValuePtr boolean(bool b) {
     auto v = make(Value::Kind::Bool);
     v->integer = b;
     return v;
@@ -394,8 +396,9 @@ class Unpickler {
   std::string_view bytes_;
   std::string where_;
   std::size_t pos_ = 0;
+  std::deque<Value> arena_;  // stable addresses; freed with the Unpickler
   std::vector<ValuePtr> stack_;
-  std::vector<ValuePtr> memo_;
+  std::unordered_map<std::size_t, ValuePtr> memo_;
 };
 
 std::vector<int64_t> ints_of(const ValuePtr& tuple) {

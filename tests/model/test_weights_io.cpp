@@ -173,3 +173,30 @@ TEST(WeightsIo, MalformedTensorLayoutIsAnError) {
 
 }  // namespace
 }  // namespace unbert
+
+namespace unbert {
+namespace {
+
+// Found by fuzzing: a pickle's LONG_BINPUT index (up to 2^32) sized the memo,
+// so four bytes of input asked for tens of gigabytes.
+TEST(WeightsIo, HugePickleMemoIndexIsNotAnAllocation) {
+  test::TempDir dir;
+  std::string bytes = read_text_file(std::string(UNBERT_SOURCE_DIR) +
+                                     "/tests/fuzz/corpus/weights/regression_huge_memo_index");
+  const std::string path = dir.write("model.bin", bytes.substr(1));
+  EXPECT_NE(test::error_of([&] { read_torch_bin(path); }).find("model.bin"), std::string::npos);
+}
+
+// Found on review: a list that holds itself leaked when values were
+// reference-counted; the sanitizer job's LeakSanitizer fails this before the fix.
+TEST(WeightsIo, SelfReferencingPickleIsRefusedWithoutALeak) {
+  test::TempDir dir;
+  std::string bytes = read_text_file(std::string(UNBERT_SOURCE_DIR) +
+                                     "/tests/fuzz/corpus/weights/regression_self_referencing_list");
+  const std::string path = dir.write("model.bin", bytes.substr(1));
+  EXPECT_NE(test::error_of([&] { read_torch_bin(path); }).find("does not hold a state_dict"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace unbert
