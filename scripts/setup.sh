@@ -10,6 +10,7 @@ packages=(build-essential cmake pkg-config libtorch-dev libsentencepiece-dev nlo
   libcli11-dev libspdlog-dev libgtest-dev libutf8proc-dev libzip-dev libopenblas0-openmp
   curl unzip python3-matplotlib  # download scripts; training curves
   zip shellcheck                 # script tests
+  libgloo-dev                    # multi-process training (c10d Gloo)
   clang)                         # fuzz targets (scripts/fuzz.sh)
 
 as_root() {

@@ -7,9 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "unbert/cli/command.h"
+#include "unbert/common/error.h"
+#include "unbert/dist/process_group.h"
 #include "unbert/model/device.h"
 #include "unbert/model/precision.h"
 #include "unbert/train/benchmark.h"
+#include "unbert/train/comm_benchmark.h"
 
 namespace unbert::cli {
 namespace {
@@ -19,7 +22,67 @@ struct BenchArgs {
   int64_t batch = 0, seq = 300;
   double seconds = 10;
   bool json = false;
+  bool comm = false;
+  DistOptions dist;
 };
+
+std::vector<Precision> precisions_to_measure(const std::string& choice,
+                                             const torch::Device& device);
+
+// --comm: the process group's all-reduce and the gradient wait per step, as
+// every rank runs them; rank 0 prints.
+int run_comm_bench(const BenchArgs& a) {
+  const World world = a.dist.world();
+  if (!world.distributed())
+    throw UsageError(
+        "bench --comm measures a process group: run it as several ranks, e.g. 'unbert bench "
+        "--comm --nproc-per-node 2' (or under torchrun)");
+  const torch::Device device = resolve_device_for_rank(a.device, world.local_rank, true);
+  ProcessGroup group(world, device);
+  const bool print = group.main() && !a.json;
+  nlohmann::json out{{"ranks", group.size()},
+                     {"backend", group.backend()},
+                     {"threads", torch::get_num_threads()},
+                     {"allreduce", nlohmann::json::array()}};
+  if (print)
+    std::printf("%d ranks over %s, %d thread(s) each\n\n%10s %12s %12s %12s\n", group.size(),
+                group.backend().c_str(), torch::get_num_threads(), "all-reduce", "ms/call",
+                "alg GB/s", "bus GB/s");
+  const std::vector<int64_t> sizes{int64_t{1} << 20, int64_t{4} << 20, int64_t{16} << 20,
+                                   int64_t{64} << 20};
+  for (const auto& r : measure_allreduce(group, sizes, 10, device)) {
+    if (print)
+      std::printf("%8lld MB %12.2f %12.3f %12.3f\n", static_cast<long long>(r.bytes >> 20),
+                  1e3 * r.seconds, r.algorithm_gbs, r.bus_gbs);
+    out["allreduce"].push_back({{"bytes", r.bytes},
+                                {"seconds", r.seconds},
+                                {"algorithm_gbs", r.algorithm_gbs},
+                                {"bus_gbs", r.bus_gbs}});
+  }
+  const std::string shape = a.shape == "both" ? "tiny" : a.shape;
+  const int64_t batch = a.batch > 0 ? a.batch : default_benchmark_batch(shape);
+  const Precision precision =
+      precisions_to_measure(a.precision == "both" ? "fp32" : a.precision, device).front();
+  StepShare s = measure_step_share(group, shape, batch, a.seq, 5, precision, device);
+  out["train_step"] = {{"shape", shape},
+                       {"batch_per_rank", batch},
+                       {"precision", enum_name(precision)},
+                       {"step_seconds", s.step_seconds},
+                       {"alone_seconds", s.alone_seconds},
+                       {"wait_seconds", s.wait_seconds},
+                       {"global_samples_per_s", s.global_samples_per_s}};
+  if (print)
+    std::printf(
+        "\ntrain step, %s %s, %lld sequences per rank: %.3f s with gradient all-reduce, %.3f s "
+        "without; waiting after backward %.3f s (%.0f%% of the step); %.1f samples/s over all "
+        "ranks\n",
+        shape.c_str(), enum_name(precision), static_cast<long long>(batch), s.step_seconds,
+        s.alone_seconds, s.wait_seconds, 100 * s.wait_seconds / s.step_seconds,
+        s.global_samples_per_s);
+  if (group.main() && a.json) std::printf("%s\n", out.dump(2).c_str());
+  group.barrier("benchmark end");
+  return 0;
+}
 
 std::vector<Precision> precisions_to_measure(const std::string& choice,
                                              const torch::Device& device) {
@@ -38,6 +101,8 @@ void print_rate(const PassRate& r) {
 }
 
 int run_bench(const BenchArgs& a) {
+  if (auto code = a.dist.launch_workers()) return *code;
+  if (a.comm) return run_comm_bench(a);
   BenchmarkOptions o;
   o.device = resolve_device(a.device);
   o.shapes = a.shape == "both" ? std::vector<std::string>{"tiny", "base"}
@@ -102,6 +167,10 @@ Command add_bench_command(CLI::App& root) {
       ->check(CLI::PositiveNumber);
   app->add_option("--device", a->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   app->add_flag("--json", a->json, "print one JSON object instead of the table");
+  app->add_flag("--comm", a->comm,
+                "measure data-parallel communication instead: all-reduce rate and the gradient "
+                "wait per training step (run as several ranks: --nproc-per-node N or torchrun)");
+  a->dist.add_to(*app);
   return {app, [a] { return run_bench(*a); }};
 }
 

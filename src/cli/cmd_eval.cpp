@@ -14,11 +14,13 @@ namespace {
 struct ScoreCommand {
   ConfigOptions config;
   ScoreSplitOptions score;
+  DistOptions dist;
   bool json = false;  // eval: print metrics.json's content instead of the table
 
   ScoreSplitOptions options() const {
     ScoreSplitOptions o = score;
     o.config = config;
+    o.world = dist.world();
     return o;
   }
 };
@@ -35,7 +37,9 @@ void print_by_day(const nlohmann::json& days) {
 }
 
 int run_eval(const ScoreCommand& c) {
+  if (auto code = c.dist.launch_workers()) return *code;
   EvalResult result = evaluate_split(c.options());
+  if (result.out_dir.empty()) return 0;  // not rank 0
   if (c.json) {
     std::cout << result.report.dump(2) << "\n";
     return 0;
@@ -51,7 +55,9 @@ int run_eval(const ScoreCommand& c) {
 }
 
 int run_predict(const ScoreCommand& c) {
+  if (auto code = c.dist.launch_workers()) return *code;
   SubmissionFiles files = predict_split(c.options());
+  if (files.text.empty()) return 0;  // not rank 0
   std::cout << "wrote " << files.text << " (and scores.tsv beside it)\n"
             << "upload " << files.zip << " to the MIND leaderboard\n";
   return 0;
@@ -67,6 +73,7 @@ void add_common_options(CLI::App* app, ScoreCommand* c, const char* kind) {
   app->add_option("--out", c->score.out,
                   std::string("folder for the results (default: the run's ") + kind +
                       "/<split>, or the checkpoint's own for one outside a run)");
+  c->dist.add_to(*app);
 }
 
 }  // namespace

@@ -12,13 +12,17 @@ namespace {
 struct TrainCommand {
   ConfigOptions config;
   TrainOptions train;
+  DistOptions dist;
 };
 
 int run_train(const TrainCommand& command) {
+  if (auto code = command.dist.launch_workers()) return *code;
   TrainOptions o = command.train;
+  o.world = command.dist.world();
   o.config = command.config;
   o.command_line = process_command_line();
   TrainResult result = train_run(o);
+  if (!o.world.main()) return 0;  // rank 0 reports
   if (result.best_auc >= 0)
     std::cout << "best dev AUC " << result.best_auc << " at step " << result.best_step << "\n";
   std::cout << "run directory: " << result.run_dir << " (best model: " << result.best_checkpoint
@@ -39,6 +43,7 @@ Command add_train_command(CLI::App& root) {
                 "its own config.json; --set may change train.epochs, train.max_steps, "
                 "train.patience, eval.*, logging and device");
   app->add_option("--device", c->train.device, "auto, cpu, cuda or cuda:N (default: the config's)");
+  c->dist.add_to(*app);
   return {app, [c] { return run_train(*c); }};
 }
 

@@ -1,5 +1,8 @@
 #include "unbert/common/fs.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -34,7 +37,12 @@ void check_written(std::ostream& out, const std::string& path) {
 }
 
 void write_text_atomic(const std::string& path, const std::string& text) {
-  std::string temporary = path + ".tmp";
+  // A name of its own per writer: processes or threads writing one file at
+  // once (the ranks of a data-parallel job filling the same cache) each
+  // rename a whole file, and the last one wins.
+  static std::atomic<uint64_t> writes{0};
+  std::string temporary =
+      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(writes++);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(temporary + ": cannot write (" + std::strerror(errno) + ")");

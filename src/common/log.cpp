@@ -46,6 +46,14 @@ void add_log_file(const std::string& path) {
   logger->flush_on(spdlog::level::info);
 }
 
+void log_as_rank(int rank, const std::string& path) {
+  auto logger = spdlog::default_logger();
+  const auto console_level = std::max(logger->level(), spdlog::level::warn);
+  logger->sinks().front()->set_pattern("[%H:%M:%S] rank " + std::to_string(rank) + " %^%l%$ %v");
+  if (!path.empty()) add_log_file(path);
+  logger->sinks().front()->set_level(console_level);
+}
+
 void log_to_files(spdlog::level::level_enum level, const std::string& message) {
   auto logger = spdlog::get("unbert");
   if (!logger) return;

@@ -42,10 +42,17 @@ std::string executable_dir() {
 
 namespace unbert {
 
-std::string process_command_line() {
+std::vector<std::string> process_arguments() {
   std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  std::string line, arg;
-  while (std::getline(in, arg, '\0')) {
+  std::vector<std::string> out;
+  std::string arg;
+  while (std::getline(in, arg, '\0')) out.push_back(arg);
+  return out;
+}
+
+std::string process_command_line() {
+  std::string line;
+  for (const std::string& arg : process_arguments()) {
     const bool plain = !arg.empty() && arg.find_first_not_of(
                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                            "0123456789-_./=:,@+%") == std::string::npos;

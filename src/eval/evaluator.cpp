@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <numeric>
 
@@ -45,12 +46,16 @@ std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, c
   std::stable_sort(pairs.begin(), pairs.end(),
                    [](const Pair& a, const Pair& b) { return a.length < b.length; });
   auto batch_size = static_cast<std::size_t>(options.batch_size);
-  std::size_t batches = (pairs.size() + batch_size - 1) / batch_size;
+  std::size_t all_batches = (pairs.size() + batch_size - 1) / batch_size;
+  const auto shards = static_cast<std::size_t>(options.shards);
+  const auto shard = static_cast<std::size_t>(options.shard);
+  std::size_t batches = all_batches > shard ? (all_batches - shard + shards - 1) / shards : 0;
   std::vector<float> scores(impressions == 0 ? 0
                                              : behaviors.candidate_offset(impressions - 1) +
                                                    behaviors[impressions - 1].candidates.size());
 
-  auto make = [&](std::size_t b) {
+  auto make = [&](std::size_t mine) {
+    const std::size_t b = mine * shards + shard;
     ScoredBatch out;
     std::size_t begin = b * batch_size, end = std::min(pairs.size(), begin + batch_size);
     std::vector<PackedSequence> packed(end - begin);
@@ -78,9 +83,13 @@ std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, c
   // The work of a batch is its padded tokens (rows x its longest pair): the
   // ETA counts those, since batches run shortest first.
   std::vector<double> work_until(batches + 1, 0.0);
-  for (std::size_t b = 0; b < batches; ++b) {
+  std::size_t shard_pairs = 0;  // this rank's (all, for one process)
+  for (std::size_t mine = 0; mine < batches; ++mine) {
+    const std::size_t b = mine * shards + shard;
     std::size_t begin = b * batch_size, end = std::min(pairs.size(), begin + batch_size);
-    work_until[b + 1] = work_until[b] + static_cast<double>((end - begin) * pairs[end - 1].length);
+    shard_pairs += end - begin;
+    work_until[mine + 1] =
+        work_until[mine] + static_cast<double>((end - begin) * pairs[end - 1].length);
   }
   auto start = std::chrono::steady_clock::now();
   std::size_t done = 0, pairs_done = 0;
@@ -95,13 +104,27 @@ std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, c
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       char fields[96];
-      std::snprintf(fields, sizeof fields, "%zu/%zu pairs %.0f pairs/s", pairs_done, pairs.size(),
+      std::snprintf(fields, sizeof fields, "%zu/%zu pairs %.0f pairs/s", pairs_done, shard_pairs,
                     static_cast<double>(pairs_done) / std::max(seconds, 1e-9));
       progress.update(static_cast<int64_t>(done), fields,
                       work_until[done] / std::max(work_until[batches], 1.0));
     }
   }
   progress.finish();
+  return scores;
+}
+
+std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, const Packer& packer,
+                                    int32_t pad_id, ScoringOptions options, ProcessGroup& group) {
+  options.shard = group.rank();
+  options.shards = group.size();
+  std::vector<float> scores = score_candidates(model, behaviors, packer, pad_id, options);
+  if (group.size() == 1) return scores;
+  auto all = torch::from_blob(scores.data(), {static_cast<int64_t>(scores.size())}, torch::kFloat32)
+                 .to(options.device);
+  group.allreduce_sum(all, "score gather");
+  all = all.to(torch::kCPU).contiguous();
+  std::memcpy(scores.data(), all.data_ptr<float>(), scores.size() * sizeof(float));
   return scores;
 }
 

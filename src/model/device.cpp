@@ -23,4 +23,11 @@ torch::Device resolve_device(const std::string& spec) {
   throw UsageError("device '" + spec + "': use auto, cpu, cuda or cuda:N");
 }
 
+torch::Device resolve_device_for_rank(const std::string& spec, int local_rank, bool distributed) {
+  torch::Device device = resolve_device(spec);
+  if (distributed && device.is_cuda() && (spec == "auto" || spec == "cuda"))
+    return resolve_device("cuda:" + std::to_string(local_rank));
+  return device;
+}
+
 }  // namespace unbert

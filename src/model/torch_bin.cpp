@@ -441,7 +441,9 @@ NamedTensors read_torch_bin(const std::string& path) {
       auto element = static_cast<int64_t>(torch::elementSize(storage.dtype));
       auto flat = torch::empty({static_cast<int64_t>(bytes.size()) / element},
                                torch::TensorOptions().dtype(storage.dtype));
-      std::memcpy(flat.data_ptr(), bytes.data(), static_cast<std::size_t>(flat.numel() * element));
+      if (flat.numel() > 0)  // an empty tensor has no data pointer to copy to
+        std::memcpy(flat.data_ptr(), bytes.data(),
+                    static_cast<std::size_t>(flat.numel() * element));
       it = storages.emplace(storage.key, flat).first;
     }
     auto size = ints_of(value->items[0]), stride = ints_of(value->items[1]);

@@ -1,5 +1,7 @@
 #include "unbert/pipeline/score_split.h"
 
+#include "unbert/dist/process_group.h"
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -8,6 +10,7 @@
 #include "unbert/common/fs.h"
 #include "unbert/common/log.h"
 #include "unbert/data/mind_dataset.h"
+#include "unbert/dist/process_group.h"
 #include "unbert/eval/evaluator.h"
 #include "unbert/model/checkpoint.h"
 #include "unbert/model/device.h"
@@ -59,6 +62,7 @@ struct Inference {
   torch::Device device = torch::kCPU;
   ResolvedPrecision precision;
   Unbert model{nullptr};
+  std::unique_ptr<ProcessGroup> group;
 };
 
 // The checkpoint and the run it belongs to.
@@ -116,7 +120,10 @@ std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::
   // The model's shape comes from the checkpoint; the config must not contradict it.
   check_checkpoint_fits(info, shape_for_checkpoint(info, in->config),
                         in->text->tokenizer->identity(), in->checkpoint);
-  in->device = resolve_device(in->config.device);
+  in->device =
+      resolve_device_for_rank(in->config.device, o.world.local_rank, o.world.distributed());
+  in->group = std::make_unique<ProcessGroup>(o.world, in->device);
+  if (!in->group->main()) log_as_rank(in->group->rank(), "");
   in->precision = resolve_precision(in->config.eval.precision, in->device, "eval.precision");
   in->model = load_checkpoint_model(in->checkpoint, in->device);
   spdlog::info("[eval] checkpoint {}", in->checkpoint);
@@ -136,7 +143,7 @@ std::vector<float> score_split(Inference& in, const Behaviors& behaviors, double
   options.precision = in.precision.used;
   auto start = std::chrono::steady_clock::now();
   auto scores = score_candidates(in.model, behaviors, *in.text->packer,
-                                 in.text->tokenizer->special().pad, options);
+                                 in.text->tokenizer->special().pad, options, *in.group);
   *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info(
       "[eval] scored {} impressions ({} candidates) in {:.1f} s: {:.1f} impressions/s, {} ({})",
@@ -204,6 +211,7 @@ EvalResult evaluate_split(const ScoreSplitOptions& o) {
   auto scores = score_split(*in, behaviors, &seconds);
   EvalResult result;
   result.metrics = metrics_of(behaviors, scores);
+  if (!in->group->main()) return result;
   result.out_dir = output_dir(o, *in, "eval");
   fs::create_directories(result.out_dir);
   write_text_atomic(result.out_dir + "/scores.tsv", scores_table(behaviors, in->data.news, scores));
@@ -226,6 +234,7 @@ SubmissionFiles predict_split(const ScoreSplitOptions& o) {
   const Behaviors& behaviors = in->data.split(o.split);
   double seconds = 0;
   auto scores = score_split(*in, behaviors, &seconds);
+  if (!in->group->main()) return {};
   const std::string dir = output_dir(o, *in, "predict");
   SubmissionFiles files = write_submission(behaviors, scores, dir);
   // The raw scores beside the ranks: what an ensemble of runs averages.

@@ -2,12 +2,14 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "unbert/common/error.h"
 #include "unbert/common/log.h"
 #include "unbert/common/signals.h"
 #include "unbert/config/config_paths.h"
 #include "unbert/data/mind_dataset.h"
+#include "unbert/dist/process_group.h"
 #include "unbert/model/device.h"
 #include "unbert/pipeline/manifest.h"
 #include "unbert/pipeline/run_config.h"
@@ -91,21 +93,21 @@ RunConfig load_train_config(const TrainOptions& o) {
 }
 
 TrainResult train_in(const RunDir& run, const RunConfig& config, const torch::Device& device,
-                     const TrainOptions& o, RunManifest* manifest) {
+                     const TrainOptions& o, RunManifest* manifest, ProcessGroup& group) {
   MindData data = load_mind(config.data, splits_for_training(config.data));
   auto text = build_text_pipeline(config, data.news);
   install_stop_signals();
   // runs/latest names the run from its first checkpoint on, so that a plain
   // `unbert train --resume` finds it even after a kill -9.
   TrainHooks hooks;
-  if (o.remember_latest) {
+  if (o.remember_latest && group.main()) {
     hooks.on_checkpoint = [&run, remembered = false](const std::string&) mutable {
       if (!remembered) remember_latest_run(run.path());
       remembered = true;
     };
   }
-  Trainer trainer(config, data, *text, run, device, hooks);
-  manifest->started(trainer.precision());
+  Trainer trainer(config, data, *text, run, device, hooks, group);
+  if (manifest) manifest->started(trainer.precision());
   trainer.run(o.resume);
   const TrainingState& state = trainer.state();
   TrainResult result;
@@ -114,6 +116,29 @@ TrainResult train_in(const RunDir& run, const RunConfig& config, const torch::De
   result.best_auc = state.best_auc;
   result.best_step = state.best_step;
   return result;
+}
+
+// Rank 0 takes the run directory (lock, config.json, unbert.log); the others
+// wait for it, then log to unbert.rank<N>.log.
+void prepare_run_dir(const RunDir& run, const RunConfig& config, const TrainOptions& o,
+                     ProcessGroup& group, std::optional<RunLock>* lock) {
+  if (group.main()) {
+    lock->emplace(run.path());                // for the whole run; a second process stops here
+    if (!o.resume) refuse_existing_run(run);  // made by another process meanwhile
+    const bool restart = !o.resume && run.has_leftovers();
+    if (restart) fs::remove(run.file("metrics.jsonl"));  // rows of the stopped attempt
+    write_run_config(run.path(), config);
+    add_log_file(run.file("unbert.log"));
+    spdlog::info("[train] run directory {}", run.path());
+    if (restart)
+      spdlog::info(
+          "[train] {} held an attempt that stopped before its first checkpoint: starting "
+          "again there",
+          run.path());
+  }
+  group.barrier("run directory setup");
+  if (!group.main())
+    log_as_rank(group.rank(), run.file("unbert.rank" + std::to_string(group.rank()) + ".log"));
 }
 
 }  // namespace
@@ -133,33 +158,26 @@ TrainResult train_run(const TrainOptions& o) {
   } else {
     refuse_existing_run(run);
   }
-  RunLock lock(run.path());                 // for the whole run; a second process stops here
-  if (!o.resume) refuse_existing_run(run);  // made by another process meanwhile
-  const bool restart = !o.resume && run.has_leftovers();
-  if (restart) fs::remove(run.file("metrics.jsonl"));  // rows of the stopped attempt
-  write_run_config(run.path(), config);
-  add_log_file(run.file("unbert.log"));
-  spdlog::info("[train] run directory {}", run.path());
-  if (restart)
-    spdlog::info(
-        "[train] {} held an attempt that stopped before its first checkpoint: starting "
-        "again there",
-        run.path());
-
-  torch::Device device = resolve_device(config.device);
-  RunManifest manifest(run.path(), config, o.command_line, device);
+  torch::Device device =
+      resolve_device_for_rank(config.device, o.world.local_rank, o.world.distributed());
+  ProcessGroup group(o.world, device);
+  std::optional<RunLock> lock;
+  prepare_run_dir(run, config, o, group, &lock);
+  std::optional<RunManifest> manifest;
+  if (group.main()) manifest.emplace(run.path(), config, o.command_line, device);
   try {
-    TrainResult result = train_in(run, config, device, o, &manifest);
-    manifest.ended("finished");
-    if (o.remember_latest) remember_latest_run(run.path());
+    TrainResult result = train_in(run, config, device, o, manifest ? &*manifest : nullptr, group);
+    if (manifest) manifest->ended("finished");
+    if (o.remember_latest && group.main()) remember_latest_run(run.path());
+    group.barrier("end of training");
     return result;
   } catch (const TrainingInterrupted&) {
     // runs/latest names a run once it has a checkpoint, never a failed start.
-    manifest.ended("interrupted");
-    if (o.remember_latest) remember_latest_run(run.path());
+    if (manifest) manifest->ended("interrupted");
+    if (o.remember_latest && group.main()) remember_latest_run(run.path());
     throw;
   } catch (...) {
-    manifest.ended("failed");
+    if (manifest) manifest->ended("failed");
     throw;
   }
 }

@@ -26,6 +26,25 @@ namespace unbert {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Every rank's dropout generator state, for rank 0's checkpoint (ranks 1..;
+// the states have one size, as allgather needs).
+std::vector<std::string> gather_rank_rngs(ProcessGroup& group, const std::string& mine) {
+  if (group.size() == 1) return {};
+  auto bytes = torch::from_blob(const_cast<char*>(mine.data()), {static_cast<int64_t>(mine.size())},
+                                torch::kUInt8)
+                   .clone();
+  std::vector<std::string> out;
+  auto all = group.allgather(bytes, "checkpoint state gather");
+  for (std::size_t r = 1; r < all.size(); ++r)
+    out.emplace_back(reinterpret_cast<const char*>(all[r].data_ptr<uint8_t>()),
+                     static_cast<std::size_t>(all[r].numel()));
+  return out;
+}
+
+}  // namespace
+
 // An epoch's samples in training order, as units (a sample, or a listwise
 // group of one click and its negatives).
 struct Trainer::Plan {
@@ -42,7 +61,7 @@ struct Trainer::StepBatches {
 };
 
 Trainer::Trainer(const RunConfig& config, const MindData& data, const TextPipeline& text,
-                 RunDir run, torch::Device device, TrainHooks hooks)
+                 RunDir run, torch::Device device, TrainHooks hooks, ProcessGroup& group)
     : config_(config),
       data_(data),
       text_(text),
@@ -50,7 +69,8 @@ Trainer::Trainer(const RunConfig& config, const MindData& data, const TextPipeli
       device_(device),
       precision_(resolve_precision(config.train.precision, device, "train.precision")),
       eval_precision_(resolve_precision(config.eval.precision, device, "eval.precision")),
-      hooks_(std::move(hooks)) {
+      hooks_(std::move(hooks)),
+      group_(group) {
   auto dev = data.splits.find("dev");
   if (dev != data.splits.end() && dev->second.labeled()) dev_ = &dev->second;
 }
@@ -146,7 +166,14 @@ Trainer::StepBatches Trainer::prepare(const Plan& plan, std::size_t batch) const
   }
   std::stable_sort(units.begin(), units.end());
   StepBatches out;
-  out.units = static_cast<int64_t>(units.size());
+  out.units = static_cast<int64_t>(units.size());  // the global batch: losses are shares of it
+  // Each rank takes every world-th unit of the length order: disjoint shards
+  // of the same global order, with similar lengths on every rank.
+  const auto ranks = static_cast<std::size_t>(group_.size());
+  std::vector<std::pair<std::size_t, uint32_t>> mine;
+  for (std::size_t u = static_cast<std::size_t>(group_.rank()); u < units.size(); u += ranks)
+    mine.push_back(units[u]);
+  units.swap(mine);
   auto micro = static_cast<std::size_t>(config_.train.micro_batch);
   for (std::size_t m = 0; m < units.size(); m += micro) {
     std::size_t m_end = std::min(units.size(), m + micro);
@@ -186,7 +213,7 @@ bool Trainer::unscale_fp16_gradients() {
   return true;
 }
 
-double Trainer::train_step(const StepBatches& step) {
+std::pair<double, int64_t> Trainer::train_step(const StepBatches& step) {
   const TrainConfig& t = config_.train;
   const bool fp16 = precision_.used == Precision::Fp16;
   model_->train();
@@ -210,11 +237,20 @@ double Trainer::train_step(const StepBatches& step) {
     }
     loss = loss * (static_cast<double>(step.micro_units[m]) / static_cast<double>(step.units));
     if (hooks_.on_loss) hooks_.on_loss(loss, state_.step);
+    if (m + 1 == step.micro.size()) sync_->last_backward_begins();
     (fp16 ? loss * state_.loss_scale : loss).backward();
     total = total.defined() ? total + loss.detach() : loss.detach();
   }
-  // One device sync per step; the weights change only after this check.
-  double step_loss = total.item<double>();
+  sync_->finish();
+  // The step's loss and size over all ranks: one device sync per step; the
+  // weights change only after the check below.
+  auto figures = torch::zeros({2}, torch::dtype(torch::kFloat64).device(device_));
+  if (total.defined()) figures[0] = total.to(torch::kFloat64);
+  figures[1] = static_cast<double>(step.sequences);
+  group_.allreduce_sum(figures, "loss all-reduce");
+  figures = figures.to(torch::kCPU);
+  const double step_loss = figures[0].item<double>();
+  const auto sequences = static_cast<int64_t>(figures[1].item<double>());
   if (!std::isfinite(step_loss)) {
     auto last = run_.latest_checkpoint();
     throw Error("train: the loss is not finite (" + std::to_string(step_loss) + ") at step " +
@@ -231,12 +267,13 @@ double Trainer::train_step(const StepBatches& step) {
     optimizer_->step();
   }
   ++state_.step;
-  state_.samples_seen += step.sequences;
-  return step_loss;
+  state_.samples_seen += sequences;
+  return {step_loss, sequences};
 }
 
 // Each row carries the wall-clock time (UTC, ISO 8601) it was written at.
 void Trainer::log_metrics(const nlohmann::json& line) const {
+  if (!group_.main()) return;
   nlohmann::json row = line;
   row["time"] = utc_now();
   std::ofstream out(run_.file("metrics.jsonl"), std::ios::app);
@@ -247,6 +284,7 @@ void Trainer::log_metrics(const nlohmann::json& line) const {
 // Rows past the checkpoint were written by steps that run again now; kept,
 // they would appear twice.
 void Trainer::drop_metrics_after(int64_t step) const {
+  if (!group_.main()) return;
   const std::string path = run_.file("metrics.jsonl");
   if (!fs::exists(path)) return;
   std::istringstream rows(read_text_file(path));
@@ -282,8 +320,8 @@ void Trainer::validate() {
   options.max_impressions = static_cast<std::size_t>(config_.train.eval_impressions);
   options.progress_label = "[valid]";
   options.progress_lines = 4;
-  auto scores =
-      score_candidates(model_, *dev_, *text_.packer, text_.tokenizer->special().pad, options);
+  auto scores = score_candidates(model_, *dev_, *text_.packer, text_.tokenizer->special().pad,
+                                 options, group_);
   MetricSummary m = metrics_of(*dev_, scores, options.max_impressions);
   bool better = m.auc > state_.best_auc;
   if (better) {
@@ -323,6 +361,7 @@ const std::string& Trainer::tokenizer_source() const {
 }
 
 void Trainer::save_best() {
+  if (!group_.main()) return;
   const CheckpointInfo info = checkpoint_info();
   write_dir_atomic(run_.best_checkpoint(), [&](const std::string& dir) {
     write_model_files(dir, model_, info, tokenizer_source());
@@ -332,6 +371,10 @@ void Trainer::save_best() {
 
 void Trainer::save_checkpoint() {
   state_.torch_rng = save_torch_rng();
+  state_.rank_rngs = gather_rank_rngs(group_, state_.torch_rng);
+  check_replicas_agree(group_, model_->parameters(), state_.step);
+  state_.world_size = group_.size();
+  if (!group_.main()) return;
   const CheckpointInfo info = checkpoint_info();
   std::string target = run_.step_checkpoint(state_.step);
   fs::create_directories(fs::path(target).parent_path());
@@ -419,9 +462,9 @@ void Trainer::start(bool resume, const Plan& first) {
     drop_metrics_after(state_.step);
     replan(planned);
   } else {
-    torch::manual_seed(static_cast<uint64_t>(config_.train.seed));  // dropout, after init draws
     state_.total_steps = planned;
   }
+  seed_dropout(resume);
   state_.training_files = training_files;  // recorded in every checkpoint
   spdlog::info(
       "[train] {} samples per epoch ({} impressions skipped: no negative), {} steps of "
@@ -448,6 +491,7 @@ void Trainer::run(bool resume) {
   build_optimizer();
   auto plan = plan_epoch(0);
   start(resume, *plan);
+  join_ranks();
   Cadence cadence(config_.train, state_.total_steps);
   if (std::string reason = finished_reason(cadence); !reason.empty()) {
     spdlog::info("[train] nothing to train: {}", reason);
@@ -462,7 +506,8 @@ void Trainer::run(bool resume) {
     Prefetcher<StepBatches> prefetch(static_cast<std::size_t>(state_.batch_in_epoch), plan->batches,
                                      [&](std::size_t b) { return prepare(*plan, b); });
     while (auto step = prefetch.next()) {
-      window.add(train_step(*step), step->sequences);
+      const auto [loss, sequences] = train_step(*step);
+      window.add(loss, sequences);
       const bool epoch_end = advance_position(plan->batches);
       const StepActions actions = cadence.after_step(state_.step, epoch_end);
       report_step(window, actions.log, &progress);
@@ -475,7 +520,8 @@ void Trainer::run(bool resume) {
       }
       const bool early_stop =
           actions.evaluate && cadence.out_of_patience(state_.evaluations_since_best);
-      if (stop_requested() || (hooks_.stop_after && hooks_.stop_after(state_.step))) {
+      if (stop_everywhere(stop_requested()) ||
+          (hooks_.stop_after && hooks_.stop_after(state_.step))) {
         progress.finish();
         if (!actions.evaluate) save_checkpoint();
         throw TrainingInterrupted("training stopped at step " + std::to_string(state_.step) +
@@ -495,6 +541,56 @@ void Trainer::run(bool resume) {
   if (dev_ == nullptr) save_best();
   spdlog::info("[train] done: {} steps, {} samples{}", state_.step, state_.samples_seen,
                dev_ ? ", best dev AUC " + std::to_string(state_.best_auc) : std::string());
+}
+
+// Rank 0's weights on every rank, then the gradient synchronisation (after
+// restore: its hooks belong to these parameters).
+void Trainer::join_ranks() {
+  std::vector<torch::Tensor> tensors = model_->parameters();
+  for (const auto& b : model_->buffers()) tensors.push_back(b);
+  broadcast_tensors(group_, tensors, "initial weights broadcast");
+  sync_ = make_gradient_sync(group_, model_->parameters());
+  if (group_.size() == 1) return;
+  const int64_t world = group_.size(), batch = config_.train.batch_size;
+  const int64_t per_rank = (batch + world - 1) / world;
+  spdlog::info(
+      "[dist] global batch {} = {} ranks x {}{} per rank, in micro-batches of {} ({} "
+      "accumulation step(s)); gradients summed over ranks in buckets, over {}",
+      batch, world, per_rank, batch % world == 0 ? "" : " (or one fewer)",
+      std::min(config_.train.micro_batch, per_rank),
+      (per_rank + config_.train.micro_batch - 1) / config_.train.micro_batch, group_.backend());
+}
+
+// Dropout's generator: rank 0 draws as a single process does; other ranks
+// draw their own streams. A resume restores each rank's stream when the
+// world size is the one the checkpoint was written with.
+void Trainer::seed_dropout(bool resume) {
+  const auto seed = static_cast<uint64_t>(config_.train.seed);
+  const auto rank = static_cast<uint64_t>(group_.rank());
+  if (!resume) {
+    torch::manual_seed(seed ^ (rank * 0x9E3779B97F4A7C15ull));  // after the init draws
+    return;
+  }
+  if (rank == 0) return;  // restore() set it
+  if (state_.rank_rngs.size() + 1 == static_cast<std::size_t>(group_.size())) {
+    restore_torch_rng(state_.rank_rngs[rank - 1]);
+    return;
+  }
+  torch::manual_seed(seed ^ (rank * 0x9E3779B97F4A7C15ull) ^ static_cast<uint64_t>(state_.step));
+  if (rank == 1)
+    spdlog::info(
+        "[dist] the checkpoint was written by {} rank(s), this run has {}: ranks 1.. draw "
+        "dropout from new streams (the data order and global batch are unchanged)",
+        state_.world_size, group_.size());
+}
+
+// A stop asked for on any rank (Ctrl-C, SIGTERM) stops all after the same
+// step, so rank 0 writes one consistent checkpoint.
+bool Trainer::stop_everywhere(bool here) {
+  if (group_.size() == 1) return here;
+  auto flag = torch::full({1}, here ? 1.0 : 0.0, torch::dtype(torch::kFloat64).device(device_));
+  group_.allreduce_sum(flag, "stop check");
+  return flag.to(torch::kCPU).item<double>() > 0;
 }
 
 // The saved position is where training goes on: the next batch. True when

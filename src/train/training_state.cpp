@@ -22,6 +22,8 @@ nlohmann::json TrainingState::to_json() const {
           {"loss_scale", loss_scale},
           {"good_steps", good_steps},
           {"torch_rng", torch_rng},
+          {"torch_rng_ranks", rank_rngs},
+          {"world_size", world_size},
           {"training_files", training_files}};
 }
 
@@ -39,6 +41,8 @@ TrainingState TrainingState::from_json(const nlohmann::json& j, const std::strin
     s.loss_scale = j.at("loss_scale").get<double>();
     s.good_steps = j.at("good_steps").get<int64_t>();
     s.torch_rng = j.at("torch_rng").get<std::string>();
+    s.rank_rngs = j.value("torch_rng_ranks", std::vector<std::string>());
+    s.world_size = j.value("world_size", int64_t{1});
     s.training_files = j.value("training_files", nlohmann::json());
   } catch (const nlohmann::json::exception& e) {
     throw Error(where + ": malformed training state (" + e.what() + ")");

@@ -1,5 +1,7 @@
 // A write that fails says why (a full disk once gave a bare "cannot write").
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -29,6 +31,38 @@ TEST(Fs, FullDiskErrorsNameThePathAndTheReason) {
               write_safetensors("/dev/full", tensors);
             }).find("/dev/full: cannot write (No space left on device)"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace unbert
+
+namespace unbert {
+namespace {
+
+// Found by the data-parallel tests: two ranks filling one cache file shared
+// its temporary name; one rename then failed ("cannot replace").
+TEST(Fs, WritersOfOneFileAtOnceEachReplaceItWhole) {
+  test::TempDir dir;
+  const std::string path = dir.file("cache.bin");
+  const std::string a(100000, 'a'), b(100000, 'b');
+  std::string errors;
+  std::mutex mutex;
+  auto writer = [&](const std::string& text) {
+    for (int i = 0; i < 200; ++i) {
+      try {
+        write_text_atomic(path, text);
+      } catch (const Error& e) {
+        std::lock_guard<std::mutex> lock(mutex);
+        errors = e.what();
+      }
+    }
+  };
+  std::thread first(writer, a), second(writer, b);
+  first.join();
+  second.join();
+  EXPECT_EQ(errors, "");
+  const std::string kept = read_text_file(path);
+  EXPECT_TRUE(kept == a || kept == b);
 }
 
 }  // namespace

@@ -198,5 +198,17 @@ TEST(WeightsIo, SelfReferencingPickleIsRefusedWithoutALeak) {
             std::string::npos);
 }
 
+// Found by fuzzing: a storage record shorter than one element made an empty
+// tensor, and copying zero bytes to its null data pointer is undefined
+// (UBSan in the sanitizer job fails this before the fix).
+TEST(WeightsIo, EmptyStorageRecordIsReadWithoutUndefinedBehaviour) {
+  test::TempDir dir;
+  std::string bytes = read_text_file(std::string(UNBERT_SOURCE_DIR) +
+                                     "/tests/fuzz/corpus/weights/regression_empty_storage");
+  const std::string path = dir.write("model.bin", bytes.substr(1));
+  const std::string error = test::error_of([&] { read_torch_bin(path); });
+  EXPECT_TRUE(error.empty() || error.find("model.bin") != std::string::npos) << error;
+}
+
 }  // namespace
 }  // namespace unbert

@@ -11,6 +11,9 @@ namespace unbert {
 // started (not found), 128 + N when killed by signal N.
 int run_program(const std::vector<std::string>& argv, const std::string& output_file);
 
+// This process's arguments, argv[0] first (from /proc/self/cmdline).
+std::vector<std::string> process_arguments();
+
 // This process's arguments as one line (from /proc/self/cmdline), each
 // argument that needs it in single quotes: what a user would type again.
 std::string process_command_line();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ATen/autocast_mode.h>
+#include <torch/csrc/autograd/utils/lambda_post_hook.h>
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -164,4 +165,38 @@ inline bool cuda_available() {
   return torch::cuda::is_available();
 }
 
+// Calls `ready` each time autograd has accumulated a gradient into
+// `parameter`'s .grad (a post hook on its AccumulateGrad node, the way
+// PyTorch's DDP reducer learns that a gradient is final). Returns the node,
+// which the caller must keep: the parameter holds it only weakly.
+inline std::shared_ptr<torch::autograd::Node> add_gradient_ready_hook(
+    const torch::Tensor& parameter, std::function<void()> ready) {
+  auto node = torch::autograd::impl::grad_accumulator(parameter);
+  node->add_post_hook(std::make_unique<torch::autograd::utils::LambdaPostHook>(
+      [ready = std::move(ready)](const torch::autograd::variable_list& outputs,
+                                 const torch::autograd::variable_list&) {
+        ready();
+        return outputs;
+      }));
+  return node;
+}
+
 }  // namespace unbert::compat
+
+// c10d, only for the one file that talks to it (dist/process_group.cpp
+// defines UNBERT_COMPAT_C10D first): a communication backend is a
+// c10d::ProcessGroup in LibTorch 1.x and a c10d::Backend from 2.0 on.
+#if defined(UNBERT_COMPAT_C10D) && defined(UNBERT_C10D_GLOO)
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#if defined(UNBERT_C10D_NCCL)
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
+namespace unbert::compat {
+#if TORCH_VERSION_MAJOR >= 2
+using C10dBackend = c10d::Backend;
+#else
+using C10dBackend = c10d::ProcessGroup;
+#endif
+}  // namespace unbert::compat
+#endif

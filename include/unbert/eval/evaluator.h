@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include "unbert/data/behaviors.h"
+#include "unbert/dist/process_group.h"
 #include "unbert/eval/metrics.h"
 #include "unbert/model/unbert.h"
 #include "unbert/text/packer.h"
@@ -22,12 +23,21 @@ struct ScoringOptions {
   bool progress = true;
   std::string progress_label = "[eval]";
   std::size_t progress_lines = 10;  // log lines when stderr is not a terminal
+  // Score only batches shard, shard + shards, ... of the length-sorted
+  // batches (the others stay 0): one process's batches, split over ranks.
+  int shard = 0, shards = 1;
 };
 
 // Click probabilities in the order of behaviors' candidates (the first
 // max_impressions impressions only, when set).
 std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, const Packer& packer,
                                     int32_t pad_id, const ScoringOptions& options);
+
+// The same, sharded over the group's ranks: each scores its share of the
+// batches (the very batches one process would form), and the sum over ranks
+// (each score is nonzero on one rank only) gives every rank all the scores.
+std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, const Packer& packer,
+                                    int32_t pad_id, ScoringOptions options, ProcessGroup& group);
 
 // Metrics of the first `impressions` impressions (all when 0).
 MetricSummary metrics_of(const Behaviors& behaviors, const std::vector<float>& scores,

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "unbert/config/config_io.h"
+#include "unbert/dist/world.h"
 #include "unbert/eval/metrics.h"
 #include "unbert/eval/submission.h"
 
@@ -24,8 +25,11 @@ struct ScoreSplitOptions {
   ConfigSource config;
   std::string run_dir, checkpoint, device, split, out;
   bool by_day = false;
+  World world;  // several ranks: each scores its share; rank 0 writes
 };
 
+// On ranks other than 0 the results are computed but nothing is written
+// (out_dir and the files' paths are empty).
 struct EvalResult {
   MetricSummary metrics;
   nlohmann::json report;  // what metrics.json holds

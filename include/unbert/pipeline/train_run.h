@@ -8,6 +8,7 @@
 #include <string>
 
 #include "unbert/config/config_io.h"
+#include "unbert/dist/world.h"
 
 namespace unbert {
 
@@ -17,6 +18,7 @@ struct TrainOptions {
   bool resume = false;
   bool remember_latest = true;  // write runs/latest in the working folder
   std::string command_line;     // recorded in the manifest
+  World world;                  // this process's place in a data-parallel job
 };
 
 struct TrainResult {

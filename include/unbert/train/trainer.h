@@ -12,11 +12,13 @@
 #include "unbert/common/error.h"
 #include "unbert/common/progress.h"
 #include "unbert/data/mind_dataset.h"
+#include "unbert/dist/process_group.h"
 #include "unbert/model/checkpoint.h"
 #include "unbert/model/precision.h"
 #include "unbert/model/unbert.h"
 #include "unbert/text/text_setup.h"
 #include "unbert/train/cadence.h"
+#include "unbert/train/grad_sync.h"
 #include "unbert/train/run_dir.h"
 #include "unbert/train/sampler.h"
 #include "unbert/train/step_window.h"
@@ -41,8 +43,11 @@ struct TrainHooks {
 
 class Trainer {
  public:
+  // With a group of several processes, each trains on its shard of every
+  // global batch and rank 0 alone writes the run directory.
   Trainer(const RunConfig& config, const MindData& data, const TextPipeline& text, RunDir run,
-          torch::Device device, TrainHooks hooks = {});
+          torch::Device device, TrainHooks hooks = {},
+          ProcessGroup& group = single_process_group());
   ~Trainer();
 
   // Trains to the end (from the last checkpoint when resuming).
@@ -65,10 +70,13 @@ class Trainer {
   bool advance_position(std::size_t batches_per_epoch);
   void report_step(StepWindow& window, bool log, Progress* progress) const;
   void build_optimizer();
+  void join_ranks();
+  void seed_dropout(bool resume);
+  bool stop_everywhere(bool here);
   void restore(const std::string& checkpoint);
   std::unique_ptr<Plan> plan_epoch(int64_t epoch) const;
   StepBatches prepare(const Plan& plan, std::size_t batch) const;
-  double train_step(const StepBatches& step);
+  std::pair<double, int64_t> train_step(const StepBatches& step);  // global loss, sequences
   bool unscale_fp16_gradients();
   void validate();
   void save_checkpoint();
@@ -87,6 +95,8 @@ class Trainer {
   torch::Device device_;
   ResolvedPrecision precision_, eval_precision_;  // train.precision, eval.precision
   TrainHooks hooks_;
+  ProcessGroup& group_;
+  std::unique_ptr<GradientSync> sync_;
   Unbert model_{nullptr};
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   TrainingState state_;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,8 @@ struct TrainingState {
   double loss_scale = 65536;           // fp16 only
   int64_t good_steps = 0;              // fp16: steps since the scale last changed
   std::string torch_rng;               // the CPU generator's state (dropout), hex
+  std::vector<std::string> rank_rngs;  // the same for ranks 1.. of a data-parallel run
+  int64_t world_size = 1;              // processes the run trained with last
   // Size and hash of the files the run trains on (data_fingerprint.h);
   // null in checkpoints written before it was recorded.
   nlohmann::json training_files;

@@ -1,0 +1,352 @@
+#define UNBERT_COMPAT_C10D
+#include "unbert/dist/process_group.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "unbert/common/error.h"
+#include "unbert/common/log.h"
+#include "unbert/common/torch_compat.h"
+
+#if defined(UNBERT_C10D_GLOO)
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#endif
+
+namespace unbert {
+
+namespace {
+
+std::string first_line(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
+
+}  // namespace
+
+#if defined(UNBERT_C10D_GLOO)
+
+namespace {
+
+constexpr auto kBeat = std::chrono::milliseconds(1000);
+
+std::string beat_key(int rank) {
+  return "unbert/beat/" + std::to_string(rank);
+}
+
+bool loopback(const std::string& host) {
+  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
+}
+
+c10::intrusive_ptr<c10d::TCPStore> open_store(const World& world, bool server,
+                                              std::chrono::milliseconds timeout) {
+  c10d::TCPStoreOptions options;
+  options.port = static_cast<std::uint16_t>(world.master_port);
+  options.isServer = server;
+  options.numWorkers = server ? c10::optional<std::size_t>(world.size) : c10::nullopt;
+  options.waitWorkers = false;
+  options.timeout = timeout;
+  return c10::make_intrusive<c10d::TCPStore>(world.master_addr, options);
+}
+
+// Each rank adds to its counter every second on its own store connection
+// (c10d's store client is not shared between threads). A rank that stopped
+// counting is gone; the store itself lives in rank 0.
+class Heartbeat {
+ public:
+  explicit Heartbeat(const World& world) : rank_(world.rank) {
+    store_ = open_store(world, false, world.timeout);
+    thread_ = std::thread([this] { beat(); });
+  }
+  ~Heartbeat() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void beat() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stop_) {
+      try {
+        store_->add(beat_key(rank_), 1);
+      } catch (const std::exception&) {
+        return;  // the store (rank 0) is gone; the next collective says so
+      }
+      wake_.wait_for(lock, kBeat, [this] { return stop_; });
+    }
+  }
+
+  int rank_;
+  c10::intrusive_ptr<c10d::TCPStore> store_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+struct ProcessGroup::Impl {
+  World world;
+  c10::intrusive_ptr<c10d::TCPStore> store;
+  c10::intrusive_ptr<compat::C10dBackend> backend;
+  std::string backend_name;
+  std::unique_ptr<Heartbeat> heartbeat;
+
+  // Which ranks stopped beating over a few beats, as words for an error.
+  std::string missing_ranks() {
+    try {
+      store->setTimeout(std::chrono::seconds(5));
+      auto counts = [&] {
+        std::vector<int64_t> out;
+        for (int r = 0; r < world.size; ++r) out.push_back(store->add(beat_key(r), 0));
+        return out;
+      };
+      auto before = counts();
+      std::this_thread::sleep_for(kBeat * 3);
+      auto after = counts();
+      std::string gone;
+      for (int r = 0; r < world.size; ++r)
+        if (r != world.rank && after[r] == before[r])
+          gone += (gone.empty() ? "rank " : ", rank ") + std::to_string(r);
+      return gone.empty() ? "every rank is still alive, so one is stuck (not answering)"
+                          : gone + " stopped (died, was killed or hangs)";
+    } catch (const std::exception&) {
+      return "rank 0 is gone (its rendezvous store at " + world.master_addr + ":" +
+             std::to_string(world.master_port) + " no longer answers)";
+    }
+  }
+
+  [[noreturn]] void failed(const char* what, const std::string& detail) {
+    const std::string who = missing_ranks();
+    throw Error("distributed: " + std::string(what) + " failed on rank " +
+                std::to_string(world.rank) + " of " + std::to_string(world.size) + ": " + who +
+                " (" + first_line(detail) +
+                "); the last checkpoint is intact; see each rank's "
+                "unbert.rank<N>.log, then resume with --resume");
+  }
+
+  // Starts a collective; a failure to start is reported as one that ran.
+  template <class Start>
+  c10::intrusive_ptr<c10d::Work> start(const char* what, Start&& begin) {
+    try {
+      return begin();
+    } catch (const std::exception& e) {
+      failed(what, e.what());
+    }
+  }
+
+  void wait(const c10::intrusive_ptr<c10d::Work>& work, const char* what) {
+    try {
+      work->wait(world.timeout);
+    } catch (const std::exception& e) {
+      failed(what, e.what());
+    }
+  }
+};
+
+struct ProcessGroup::Pending::Impl {
+  ProcessGroup::Impl* group;
+  c10::intrusive_ptr<c10d::Work> work;
+  const char* what;
+};
+
+namespace {
+
+c10::intrusive_ptr<compat::C10dBackend> make_backend(const World& world,
+                                                     const c10::intrusive_ptr<c10d::Store>& store,
+                                                     const torch::Device& device,
+                                                     std::string* name) {
+  auto prefixed = c10::make_intrusive<c10d::PrefixStore>("unbert/pg", store);
+#if defined(UNBERT_C10D_NCCL)
+  if (device.is_cuda()) {
+    auto options = c10d::ProcessGroupNCCL::Options::create();
+    options->timeout = world.timeout;
+    *name = "nccl";
+    return c10::make_intrusive<c10d::ProcessGroupNCCL>(prefixed, world.rank, world.size, options);
+  }
+#endif
+  if (device.is_cuda())
+    throw UsageError(
+        "--device " + device.str() +
+        " across processes needs NCCL, and this build has no c10d NCCL; build against a CUDA "
+        "LibTorch with NCCL headers, or train with --device cpu");
+  auto options = c10d::ProcessGroupGloo::Options::create(world.timeout);
+  if (const char* iface = std::getenv("GLOO_SOCKET_IFNAME"))
+    options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(iface));
+  else if (loopback(world.master_addr))
+    options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
+  else
+    options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+  options->threads = 2;
+  *name = "gloo";
+  return c10::make_intrusive<c10d::ProcessGroupGloo>(prefixed, world.rank, world.size, options);
+}
+
+std::string rendezvous_error(const World& world, const std::string& detail) {
+  const std::string where = world.master_addr + ":" + std::to_string(world.master_port);
+  if (detail.find("ddress already in use") != std::string::npos)
+    return "distributed: rank 0 cannot listen on " + where +
+           ": the port is in use (another job?); set MASTER_PORT (or --master-port) to a free "
+           "port";
+  return "distributed: rank " + std::to_string(world.rank) + " could not reach the master at " +
+         where + " within " + std::to_string(world.timeout.count()) + " s (" + first_line(detail) +
+         "); check MASTER_ADDR / MASTER_PORT, that rank 0 is running, and that all " +
+         std::to_string(world.size) + " ranks were started";
+}
+
+}  // namespace
+
+bool ProcessGroup::available() {
+  return true;
+}
+
+ProcessGroup::ProcessGroup(const World& world, const torch::Device& device)
+    : world_(world), impl_(std::make_unique<Impl>()) {
+  impl_->world = world;
+  if (!world.distributed()) return;
+  try {
+    impl_->store = open_store(world, world.main(), world.timeout);
+    impl_->backend = make_backend(world, impl_->store, device, &impl_->backend_name);
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(rendezvous_error(world, e.what()));
+  }
+  impl_->heartbeat = std::make_unique<Heartbeat>(world);
+  spdlog::info("[dist] {}: joined over {} ({} s timeout)", world.describe(), impl_->backend_name,
+               world.timeout.count());
+}
+
+ProcessGroup::~ProcessGroup() {
+  if (!impl_) return;
+  impl_->heartbeat.reset();
+  impl_->backend.reset();
+}
+
+std::string ProcessGroup::backend() const {
+  return impl_ && impl_->backend ? impl_->backend_name : "none";
+}
+
+void ProcessGroup::allreduce_sum(torch::Tensor& tensor, const char* what) {
+  if (!impl_->backend) return;
+  std::vector<torch::Tensor> tensors{tensor};
+  impl_->wait(impl_->start(what, [&] { return impl_->backend->allreduce(tensors); }), what);
+}
+
+ProcessGroup::Pending ProcessGroup::allreduce_sum_async(torch::Tensor tensor, const char* what) {
+  Pending pending;
+  if (!impl_->backend) return pending;
+  std::vector<torch::Tensor> tensors{tensor};
+  pending.impl_ = std::make_unique<Pending::Impl>();
+  pending.impl_->group = impl_.get();
+  pending.impl_->what = what;
+  pending.impl_->work = impl_->start(what, [&] { return impl_->backend->allreduce(tensors); });
+  return pending;
+}
+
+void ProcessGroup::broadcast(torch::Tensor& tensor, const char* what) {
+  if (!impl_->backend) return;
+  std::vector<torch::Tensor> tensors{tensor};
+  impl_->wait(impl_->start(what, [&] { return impl_->backend->broadcast(tensors); }), what);
+}
+
+std::vector<torch::Tensor> ProcessGroup::allgather(const torch::Tensor& mine, const char* what) {
+  if (!impl_->backend) return {mine};
+  std::vector<torch::Tensor> input{mine.contiguous()};
+  std::vector<std::vector<torch::Tensor>> output(1);
+  for (int r = 0; r < world_.size; ++r) output[0].push_back(torch::empty_like(input[0]));
+  impl_->wait(impl_->start(what, [&] { return impl_->backend->allgather(output, input); }), what);
+  return output[0];
+}
+
+void ProcessGroup::barrier(const char* what) {
+  if (!impl_->backend) return;
+  impl_->wait(impl_->start(what, [&] { return impl_->backend->barrier(); }), what);
+}
+
+void ProcessGroup::Pending::wait() {
+  if (!impl_) return;
+  auto impl = std::move(impl_);
+  impl->group->wait(impl->work, impl->what);
+}
+
+#else  // a LibTorch without c10d's Gloo: one process only
+
+struct ProcessGroup::Impl {};
+struct ProcessGroup::Pending::Impl {};
+
+bool ProcessGroup::available() {
+  return false;
+}
+
+ProcessGroup::ProcessGroup(const World& world, const torch::Device&) : world_(world) {
+  if (world.distributed())
+    throw UsageError(
+        "this unbert was built without c10d's Gloo (libgloo-dev was missing at build time), so "
+        "it runs as one process; install libgloo-dev and rebuild (scripts/setup.sh)");
+}
+ProcessGroup::~ProcessGroup() = default;
+std::string ProcessGroup::backend() const {
+  return "none";
+}
+void ProcessGroup::allreduce_sum(torch::Tensor&, const char*) {}
+ProcessGroup::Pending ProcessGroup::allreduce_sum_async(torch::Tensor, const char*) {
+  return {};
+}
+void ProcessGroup::broadcast(torch::Tensor&, const char*) {}
+std::vector<torch::Tensor> ProcessGroup::allgather(const torch::Tensor& mine, const char*) {
+  return {mine};
+}
+void ProcessGroup::barrier(const char*) {}
+void ProcessGroup::Pending::wait() {}
+
+#endif
+
+ProcessGroup::ProcessGroup() : impl_(std::make_unique<Impl>()) {}
+
+ProcessGroup::Pending::Pending() = default;
+ProcessGroup::Pending::Pending(Pending&&) noexcept = default;
+ProcessGroup::Pending& ProcessGroup::Pending::operator=(Pending&&) noexcept = default;
+ProcessGroup::Pending::~Pending() = default;
+
+ProcessGroup& single_process_group() {
+  static ProcessGroup group;
+  return group;
+}
+
+void broadcast_tensors(ProcessGroup& group, const std::vector<torch::Tensor>& tensors,
+                       const char* what) {
+  if (group.size() == 1) return;
+  constexpr int64_t kPiece = int64_t{64} << 20;
+  std::map<torch::ScalarType, std::vector<torch::Tensor>> by_type;
+  for (const auto& t : tensors) by_type[t.scalar_type()].push_back(t);
+  torch::NoGradGuard no_grad;
+  for (auto& [type, list] : by_type) {
+    std::size_t begin = 0;
+    while (begin < list.size()) {
+      std::size_t end = begin;
+      int64_t bytes = 0;
+      while (end < list.size() && (end == begin || bytes + list[end].nbytes() <= kPiece))
+        bytes += static_cast<int64_t>(list[end++].nbytes());
+      std::vector<torch::Tensor> flat;
+      for (std::size_t i = begin; i < end; ++i) flat.push_back(list[i].reshape({-1}));
+      torch::Tensor piece = torch::cat(flat);
+      group.broadcast(piece, what);
+      int64_t offset = 0;
+      for (std::size_t i = begin; i < end; ++i) {
+        const int64_t n = list[i].numel();
+        list[i].copy_(piece.narrow(0, offset, n).view_as(list[i]));
+        offset += n;
+      }
+      begin = end;
+    }
+  }
+}
+
+}  // namespace unbert

@@ -1,0 +1,97 @@
+#include <gtest/gtest.h>
+
+#include "dist_test_util.h"
+#include "unbert/common/error.h"
+#include "unbert/dist/process_group.h"
+
+namespace unbert {
+namespace {
+
+TEST(ProcessGroup, OneProcessIsANoOp) {
+  ProcessGroup& group = single_process_group();
+  auto t = torch::arange(4, torch::kFloat32);
+  group.allreduce_sum(t, "test");
+  EXPECT_TRUE(torch::equal(t, torch::arange(4, torch::kFloat32)));
+  EXPECT_EQ(group.allgather(t, "test").size(), 1u);
+  EXPECT_EQ(group.backend(), "none");
+}
+
+TEST(ProcessGroup, TwoRanksOverLoopbackReduceBroadcastAndGather) {
+  if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
+  std::vector<torch::Tensor> summed(2), broadcast(2), gathered(2);
+  auto errors = test::run_ranks(2, [&](int rank, int port) {
+    ProcessGroup group(test::loopback_world(rank, 2, port), torch::kCPU);
+    EXPECT_EQ(group.backend(), "gloo");
+    auto t = torch::full({3}, static_cast<float>(rank + 1));
+    group.allreduce_sum(t, "test sum");
+    summed[rank] = t;
+    auto async = torch::full({5}, 1.0f);
+    auto pending = group.allreduce_sum_async(async, "test async");
+    pending.wait();
+    EXPECT_TRUE(torch::equal(async, torch::full({5}, 2.0f)));
+    std::vector<torch::Tensor> weights{torch::full({2, 2}, static_cast<float>(rank)),
+                                       torch::full({3}, static_cast<int64_t>(rank))};
+    broadcast_tensors(group, weights, "test broadcast");
+    broadcast[rank] = torch::cat({weights[0].reshape(-1), weights[1].to(torch::kFloat32)});
+    auto all = group.allgather(torch::full({2}, static_cast<float>(rank)), "test gather");
+    gathered[rank] = torch::cat(all);
+    group.barrier("test end");
+  });
+  ASSERT_EQ(errors, std::vector<std::string>(2));
+  for (int r = 0; r < 2; ++r) {
+    EXPECT_TRUE(torch::equal(summed[r], torch::full({3}, 3.0f)));
+    EXPECT_TRUE(torch::equal(broadcast[r], torch::zeros({7})));
+    EXPECT_TRUE(torch::equal(gathered[r], torch::tensor({0.f, 0.f, 1.f, 1.f})));
+  }
+}
+
+TEST(ProcessGroup, PortInUseIsOneClearLine) {
+  if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
+  const int port = test::free_port();
+  auto both = test::run_ranks(2, [&](int rank, int) {
+    // Two "rank 0"s on one port: the second cannot listen.
+    ProcessGroup group(test::loopback_world(0, 2, port, 2), torch::kCPU);
+    (void)rank;
+  });
+  bool named = false;
+  for (const auto& e : both) named = named || e.find("the port is in use") != std::string::npos;
+  EXPECT_TRUE(named) << both[0] << " | " << both[1];
+}
+
+TEST(ProcessGroup, UnreachableMasterIsOneClearLine) {
+  if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
+  const int port = test::free_port();  // nobody listens
+  auto errors = test::run_ranks(
+      1, [&](int, int) { ProcessGroup group(test::loopback_world(1, 2, port, 2), torch::kCPU); });
+  EXPECT_NE(errors[0].find("could not reach the master at 127.0.0.1:" + std::to_string(port)),
+            std::string::npos)
+      << errors[0];
+}
+
+TEST(ProcessGroup, ARankThatLeavesIsNamed) {
+  if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
+  std::string survivor;
+  auto errors = test::run_ranks(2, [&](int rank, int port) {
+    auto group =
+        std::make_unique<ProcessGroup>(test::loopback_world(rank, 2, port, 20), torch::kCPU);
+    group->barrier("start");
+    if (rank == 1) {
+      group.reset();  // leaves: its connections close, its heartbeat stops
+      return;
+    }
+    auto t = torch::ones({4});
+    auto start = std::chrono::steady_clock::now();
+    try {
+      group->allreduce_sum(t, "gradient all-reduce");
+    } catch (const Error& e) {
+      survivor = e.what();
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  });
+  EXPECT_NE(survivor.find("gradient all-reduce failed on rank 0 of 2"), std::string::npos)
+      << survivor;
+  EXPECT_NE(survivor.find("rank 1 stopped"), std::string::npos) << survivor;
+}
+
+}  // namespace
+}  // namespace unbert
