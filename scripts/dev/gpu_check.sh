@@ -8,8 +8,10 @@
 #   scripts/dev/gpu_check.sh           on the GPU machine (CUDA, CMake and PyTorch 2.x):
 #                                      builds against PyTorch's LibTorch, runs the full tests,
 #                                      a 2,000-step bf16 training with SentencePiece at a
-#                                      GPU-sized shape, eval, predict and bench, and prints each
-#                                      stage's exit code and figures
+#                                      GPU-sized shape, eval, predict, bench, and data-parallel
+#                                      training over NCCL (1 rank; 2 ranks and the all-reduce
+#                                      bench with 2+ GPUs), and prints each stage's exit code
+#                                      and figures
 #
 # Logs go under $LOGS (default $OUT/gpu_check when the device tool's $OUT is set, else
 # ./gpu_check_logs). Stops within BUDGET seconds (default 570: one 10-minute device call).
@@ -116,6 +118,20 @@ stage predict 90 "$B/unbert" predict --split test --device "$DEVICE"
 tail -2 "$LOGS/predict.log"
 stage bench 120 "$B/unbert" bench --device "$DEVICE" --shape both --precision both --seconds 3
 tail -7 "$LOGS/bench.log"
+# Data parallel over NCCL: a 1-rank group on one GPU, 2 ranks where there are two or more.
+GPUS=$(nvidia-smi -L 2>/dev/null | wc -l)
+RANKS=$(( GPUS >= 2 ? 2 : 1 ))
+stage dist_train 120 env RANK=0 WORLD_SIZE=1 LOCAL_RANK=0 MASTER_ADDR=127.0.0.1 \
+  MASTER_PORT=29531 "$B/unbert" train --config gpu.json --device "$DEVICE" --run-dir runs/dist1 \
+  --set train.max_steps=50
+grep -E "\[dist\]|done" "$LOGS/dist_train.log" | tail -3
+if [ "$RANKS" -eq 2 ]; then
+  stage dist_train2 150 "$B/unbert" train --config gpu.json --device auto --run-dir runs/dist2 \
+    --set train.max_steps=50 --nproc-per-node 2
+  grep -E "\[dist\]|done" "$LOGS/dist_train2.log" | tail -3
+  stage dist_comm 60 "$B/unbert" bench --comm --nproc-per-node 2 --device auto
+  tail -8 "$LOGS/dist_comm.log"
+fi
 rm -rf "$W"
 echo "== $failures stage(s) failed; logs in $LOGS"
 [ $failures -eq 0 ]

@@ -77,7 +77,8 @@ World world_from_environment(const EnvLookup& env, const WorldOverrides& flags) 
     throw UsageError("rank " + std::to_string(world.rank) + " is outside a world of " +
                      std::to_string(world.size) + " (ranks are 0.." +
                      std::to_string(world.size - 1) + "); " + fix_launch);
-  world.local_rank = world.rank;
+  // Unset: one process per machine or pod (a Kubeflow PyTorchJob), so 0.
+  world.local_rank = 0;
   if (local) world.local_rank = parse_int(local->first, local->second, 0, 65535, fix_launch);
   if (flags.local_rank) world.local_rank = *flags.local_rank;
   if (flags.rank || flags.size) world.source = "command line";

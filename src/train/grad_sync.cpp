@@ -159,7 +159,7 @@ void check_replicas_agree(ProcessGroup& group, const std::vector<torch::Tensor>&
 std::unique_ptr<GradientSync> make_gradient_sync(ProcessGroup& group,
                                                  const std::vector<torch::Tensor>& parameters,
                                                  double bucket_mb) {
-  if (group.size() == 1) return std::make_unique<GradientSync>();
+  if (group.backend() == "none") return std::make_unique<GradientSync>();
   return std::make_unique<BucketedAllReduce>(group, parameters, bucket_mb);
 }
 

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "../cli/pipeline_fixture.h"
+#include "../dist/dist_test_util.h"
 #include "../model/toy_data.h"
 #include "error_sites.h"
 #include "test_util.h"
@@ -23,6 +24,8 @@
 #include "unbert/common/zip_member.h"
 #include "unbert/config/config_io.h"
 #include "unbert/data/mind_dataset.h"
+#include "unbert/dist/process_group.h"
+#include "unbert/dist/world.h"
 #include "unbert/eval/rank_file.h"
 #include "unbert/eval/submission.h"
 #include "unbert/eval/submission_check.h"
@@ -40,6 +43,7 @@
 #include "unbert/text/wordpiece.h"
 #include "unbert/train/benchmark.h"
 #include "unbert/train/data_fingerprint.h"
+#include "unbert/train/grad_sync.h"
 #include "unbert/train/run_dir.h"
 #include "unbert/train/run_lock.h"
 #include "unbert/train/training_state.h"
@@ -183,6 +187,23 @@ TextConfig tiny_vocab_text() {
   return text;
 }
 
+// The error of world_from_environment on these variables.
+std::string world_error(std::map<std::string, std::string> vars) {
+  return error_of([&] {
+    world_from_environment([vars](const std::string& name) -> std::optional<std::string> {
+      auto it = vars.find(name);
+      if (it == vars.end()) return std::nullopt;
+      return it->second;
+    });
+  });
+}
+
+// The errors of two ranks in threads (dist test utilities), joined.
+std::string two_ranks(const std::function<void(int rank, int port)>& body) {
+  auto errors = test::run_ranks(2, body);
+  return errors[0] + " | " + errors[1];
+}
+
 // ---- the table
 
 struct Entry {
@@ -195,6 +216,73 @@ struct Entry {
 std::vector<Entry> catalogue() {
   return {
       // cli/
+      {"cli/cmd_bench.cpp",
+       "bench --comm measures a process group: run it as several ranks, e.g. 'unbert bench "
+       "--comm --nproc-per-node 2' (or under torchrun)",
+       [] { return cli("bench --comm"); }},
+      // dist/
+      {"dist/launcher.cpp",
+       "--nproc-per-node: no free port on 127.0.0.1; give one with --master-port",
+       {},
+       "the kernel has no free TCP port on the loopback interface; not reachable from a test"},
+      {"dist/launcher.cpp",
+       "--nproc-per-node: cannot start a worker: ",
+       {},
+       "fork() fails only when the process table or memory is exhausted"},
+      {"dist/process_group.cpp",
+       "); the last checkpoint is intact; see each rank's unbert.rank<N>.log, then resume with "
+       "--resume",
+       [] {
+         return two_ranks([](int rank, int port) {
+           auto group =
+               std::make_unique<ProcessGroup>(test::loopback_world(rank, 2, port), torch::kCPU);
+           group->barrier("start");
+           if (rank == 1) return group.reset();  // leaves
+           auto t = torch::ones({2});
+           group->allreduce_sum(t, "gradient all-reduce");
+         });
+       }},
+      {"dist/process_group.cpp",
+       " across processes needs NCCL, and this build has no c10d NCCL; build against a CUDA "
+       "LibTorch with NCCL headers, or train with --device cpu",
+       [] {
+         return error_of([] {
+           ProcessGroup group(test::loopback_world(0, 2, test::free_port(), 2),
+                              torch::Device(torch::kCUDA, 0));
+         });
+       }},
+      {"dist/process_group.cpp",
+       "this unbert was built without c10d's Gloo (libgloo-dev was missing at build time), so "
+       "it runs as one process; install libgloo-dev and rebuild (scripts/setup.sh)",
+       {},
+       "only in a build without gloo's headers; scripts/setup.sh installs libgloo-dev, so the "
+       "tested build always has them"},
+      {"dist/world.cpp", "\" but must be a whole number from ",
+       [] {
+         return world_error({{"RANK", "x"}, {"WORLD_SIZE", "2"}});
+       }},
+      {"dist/world.cpp", "; set both, or neither for one process (",
+       [] {
+         return world_error({{"RANK", "0"}});
+       }},
+      {"dist/world.cpp", " is outside a world of ",
+       [] {
+         return world_error({{"RANK", "2"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "h"}});
+       }},
+      {"dist/world.cpp",
+       "MASTER_ADDR is not set; export MASTER_ADDR=<host of rank 0> (torchrun sets it)",
+       [] {
+         return world_error({{"RANK", "0"}, {"WORLD_SIZE", "2"}});
+       }},
+      {"train/grad_sync.cpp",
+       " differ from rank 0's (replicas diverged: a bug, or ranks running different unbert "
+       "builds or data); the last checkpoint holds rank 0's",
+       [] {
+         return two_ranks([](int rank, int port) {
+           ProcessGroup group(test::loopback_world(rank, 2, port), torch::kCPU);
+           check_replicas_agree(group, {torch::full({3}, static_cast<float>(rank))}, 7);
+         });
+       }},
       {"cli/cmd_demo.cpp",
        " already exists and is not an empty folder; remove it or pass --out NEW_FOLDER (nothing "
        "was changed)",

@@ -16,6 +16,21 @@ TEST(ProcessGroup, OneProcessIsANoOp) {
   EXPECT_EQ(group.backend(), "none");
 }
 
+// torchrun --nproc-per-node 1 (or the GPU check's 1-rank NCCL group) forms a
+// real group of one; a plain start does not.
+TEST(ProcessGroup, ALaunchersWorldOfOneFormsAGroup) {
+  if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
+  auto errors = test::run_ranks(1, [&](int, int port) {
+    ProcessGroup group(test::loopback_world(0, 1, port), torch::kCPU);
+    EXPECT_EQ(group.backend(), "gloo");
+    auto t = torch::full({2}, 3.0f);
+    group.allreduce_sum(t, "test");
+    EXPECT_TRUE(torch::equal(t, torch::full({2}, 3.0f)));
+  });
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(ProcessGroup(World(), torch::kCPU).backend(), "none");
+}
+
 TEST(ProcessGroup, TwoRanksOverLoopbackReduceBroadcastAndGather) {
   if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
   std::vector<torch::Tensor> summed(2), broadcast(2), gathered(2);

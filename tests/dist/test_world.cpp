@@ -57,6 +57,13 @@ TEST(World, SlurmIsTheFallbackAndFlagsWin) {
   EXPECT_EQ(w.timeout.count(), 30);
 }
 
+// A PyTorchJob runs one process per pod and sets no LOCAL_RANK: its GPU is 0.
+TEST(World, LocalRankDefaultsToZero) {
+  World w = world_from_environment(
+      env_of({{"RANK", "3"}, {"WORLD_SIZE", "4"}, {"MASTER_ADDR", "unbert-large-master-0"}}));
+  EXPECT_EQ(w.local_rank, 0);
+}
+
 TEST(World, MistakesAreNamed) {
   auto error = [](std::map<std::string, std::string> vars) {
     return test::error_of([&] { world_from_environment(env_of(vars)); });
