@@ -97,6 +97,9 @@ Command add_predict_command(CLI::App& root) {
       root.add_subcommand("predict", "Write prediction.txt and prediction.zip for the leaderboard");
   add_common_options(app, c.get(), "predict");
   app->add_option("--split", c->score.split, "test, or dev")->capture_default_str();
+  app->add_flag("--resume", c->score.resume,
+                "continue from the partial scores a stopped predict left in <out>/partial/ (same "
+                "checkpoint, split, eval.batch_size and number of ranks)");
   return {app, [c] { return run_predict(*c); }};
 }
 

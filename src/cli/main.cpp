@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
     for (auto& command : commands)
       if (command.app->parsed()) return command.run();
     return fail("no command given (see unbert --help)", 2);
-  } catch (const TrainingInterrupted& e) {
+  } catch (const Interrupted& e) {
     spdlog::warn("{}", e.what());
     return 130;
   } catch (const UsageError& e) {

@@ -7,8 +7,10 @@
 #include <map>
 #include <numeric>
 
+#include "unbert/common/error.h"
 #include "unbert/common/prefetcher.h"
 #include "unbert/common/progress.h"
+#include "unbert/common/signals.h"
 #include "unbert/data/mind_time.h"
 #include "unbert/model/precision.h"
 
@@ -76,7 +78,12 @@ std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, c
   torch::NoGradGuard no_grad;
   // One scope for the whole loop: each weight is cast to bf16 once.
   PrecisionScope precision(options.device, options.precision);
-  Prefetcher<ScoredBatch> prefetch(0, batches, make);
+  std::size_t start_batch = 0;
+  if (options.partial) {
+    start_batch = std::min(options.partial->batches_done(), batches);
+    options.partial->restore(scores);
+  }
+  Prefetcher<ScoredBatch> prefetch(start_batch, batches, make);
   Progress progress(
       options.progress_label, static_cast<int64_t>(batches),
       std::max<std::size_t>(1, batches / std::max<std::size_t>(1, options.progress_lines)));
@@ -92,13 +99,20 @@ std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, c
         work_until[mine] + static_cast<double>((end - begin) * pairs[end - 1].length);
   }
   auto start = std::chrono::steady_clock::now();
-  std::size_t done = 0, pairs_done = 0;
+  std::size_t done = start_batch, pairs_done = 0;
   while (auto item = prefetch.next()) {
     auto probability =
         model->click_probability(item->batch.to(options.device)).to(torch::kCPU).contiguous();
     const float* values = probability.data_ptr<float>();
     for (std::size_t r = 0; r < item->slots.size(); ++r) scores[item->slots[r]] = values[r];
     ++done;
+    if (options.partial) {
+      options.partial->append(item->slots, values);
+      if (stop_requested())
+        throw Interrupted("scoring stopped after batch " + std::to_string(done) + " of " +
+                          std::to_string(batches) + "; the scores so far are in " +
+                          options.partial->path() + "; continue with --resume");
+    }
     pairs_done += item->slots.size();
     if (options.progress) {
       double seconds =

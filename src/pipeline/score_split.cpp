@@ -1,7 +1,5 @@
 #include "unbert/pipeline/score_split.h"
 
-#include "unbert/dist/process_group.h"
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +7,7 @@
 #include "unbert/common/error.h"
 #include "unbert/common/fs.h"
 #include "unbert/common/log.h"
+#include "unbert/common/signals.h"
 #include "unbert/data/mind_dataset.h"
 #include "unbert/dist/process_group.h"
 #include "unbert/eval/evaluator.h"
@@ -136,8 +135,10 @@ std::string output_dir(const ScoreSplitOptions& o, const Inference& in, const ch
   return (base / kind / o.split).string();
 }
 
-std::vector<float> score_split(Inference& in, const Behaviors& behaviors, double* seconds) {
+std::vector<float> score_split(Inference& in, const Behaviors& behaviors, double* seconds,
+                               PartialScores* partial = nullptr) {
   ScoringOptions options;
+  options.partial = partial;
   options.batch_size = in.config.eval.batch_size;
   options.device = in.device;
   options.precision = in.precision.used;
@@ -229,16 +230,35 @@ EvalResult evaluate_split(const ScoreSplitOptions& o) {
   return result;
 }
 
+// What a rank's partial scores are of: resuming needs the same checkpoint,
+// split, batches and sharding.
+std::string partial_key(const Inference& in, const Behaviors& behaviors) {
+  return nlohmann::json{{"checkpoint", fs::absolute(in.checkpoint).lexically_normal().string()},
+                        {"behaviors", fs::absolute(behaviors.path()).lexically_normal().string()},
+                        {"bytes", fs::file_size(behaviors.path())},
+                        {"candidates", behaviors.num_candidates()},
+                        {"batch_size", in.config.eval.batch_size},
+                        {"rank", in.group->rank()},
+                        {"ranks", in.group->size()}}
+      .dump();
+}
+
 SubmissionFiles predict_split(const ScoreSplitOptions& o) {
   auto in = prepare(o, {o.split}, require_complete_split);
   const Behaviors& behaviors = in->data.split(o.split);
-  double seconds = 0;
-  auto scores = score_split(*in, behaviors, &seconds);
-  if (!in->group->main()) return {};
   const std::string dir = output_dir(o, *in, "predict");
+  // Each finished batch is kept in partial/ until the files are written.
+  PartialScores partial(dir + "/partial/rank" + std::to_string(in->group->rank()) + "-of-" +
+                            std::to_string(in->group->size()) + ".scores",
+                        partial_key(*in, behaviors), o.resume);
+  install_stop_signals();
+  double seconds = 0;
+  auto scores = score_split(*in, behaviors, &seconds, &partial);
+  if (!in->group->main()) return {};  // rank 0 writes, then clears every rank's partial scores
   SubmissionFiles files = write_submission(behaviors, scores, dir);
   // The raw scores beside the ranks: what an ensemble of runs averages.
   write_text_atomic(dir + "/scores.tsv", scores_table(behaviors, in->data.news, scores));
+  partial.remove_all();
   return files;
 }
 

@@ -133,17 +133,20 @@ class BucketedAllReduce : public GradientSync {
 void check_replicas_agree(ProcessGroup& group, const std::vector<torch::Tensor>& parameters,
                           int64_t step) {
   if (group.size() == 1) return;
-  // The bits of every weight as integers, summed position-weighted in int64
-  // (wrapping): any flipped bit changes it.
+  // The bits of every weight as integers, summed position-weighted (int64
+  // tensors wrap), then combined in unsigned arithmetic (wraps by definition):
+  // any flipped bit changes it.
   torch::NoGradGuard no_grad;
-  int64_t digest = 0;
+  uint64_t digest = 0;
   for (std::size_t i = 0; i < parameters.size(); ++i) {
     auto bits =
         parameters[i].detach().contiguous().view(torch::kInt32).to(torch::kInt64).reshape(-1);
     auto weights = torch::arange(1, bits.numel() + 1, bits.options());
-    digest = digest * 1000003 + (bits * weights).sum().to(torch::kCPU).item<int64_t>();
+    const auto sum = (bits * weights).sum().to(torch::kCPU).item<int64_t>();
+    digest = digest * 1000003u + static_cast<uint64_t>(sum);
   }
-  auto all = group.allgather(torch::tensor({digest}, torch::kInt64), "weights check");
+  auto all = group.allgather(torch::tensor({static_cast<int64_t>(digest)}, torch::kInt64),
+                             "weights check");
   std::string differ;
   for (std::size_t r = 1; r < all.size(); ++r)
     if (all[r].item<int64_t>() != all[0].item<int64_t>())
@@ -153,7 +156,7 @@ void check_replicas_agree(ProcessGroup& group, const std::vector<torch::Tensor>&
                 " differ from rank 0's (replicas diverged: a bug, or ranks running different "
                 "unbert builds or data); the last checkpoint holds rank 0's");
   spdlog::info("[dist] step {}: weights identical on all {} ranks (digest {:016x})", step,
-               group.size(), static_cast<uint64_t>(digest));
+               group.size(), digest);
 }
 
 std::unique_ptr<GradientSync> make_gradient_sync(ProcessGroup& group,

@@ -26,6 +26,7 @@
 #include "unbert/data/mind_dataset.h"
 #include "unbert/dist/process_group.h"
 #include "unbert/dist/world.h"
+#include "unbert/eval/partial_scores.h"
 #include "unbert/eval/rank_file.h"
 #include "unbert/eval/submission.h"
 #include "unbert/eval/submission_check.h"
@@ -220,6 +221,36 @@ std::vector<Entry> catalogue() {
        "bench --comm measures a process group: run it as several ranks, e.g. 'unbert bench "
        "--comm --nproc-per-node 2' (or under torchrun)",
        [] { return cli("bench --comm"); }},
+      // eval/ (resumable scoring)
+      {"eval/evaluator.cpp",
+       "scoring stopped after batch ",
+       {},
+       "a stop signal while predict scores: PartialScores.AStoppedScoringContinuesToTheSameScores "
+       "requests one"},
+      {"eval/partial_scores.cpp",
+       ": these partial scores are of another checkpoint, split, batch size or number of ranks (",
+       [] {
+         const std::string path = at("partial/rank0-of-1.scores");
+         { PartialScores first(path, "{\"checkpoint\":\"a\"}", false); }
+         return error_of([&] { PartialScores again(path, "{\"checkpoint\":\"b\"}", true); });
+       }},
+      {"eval/partial_scores.cpp",
+       ": cannot write partial scores (",
+       {},
+       "the file was just written whole by write_text_atomic; reopening it to append fails only "
+       "if the folder is removed in between"},
+      {"eval/partial_scores.cpp", " (the file is damaged); run without --resume to start afresh",
+       [] {
+         const std::string path = at("partial/rank0-of-1.scores");
+         {
+           PartialScores partial(path, "k", false);
+           const float score = 0.5f;
+           partial.append({99}, &score);
+         }
+         PartialScores partial(path, "k", true);
+         std::vector<float> scores(3);
+         return error_of([&] { partial.restore(scores); });
+       }},
       // dist/
       {"dist/launcher.cpp",
        "--nproc-per-node: no free port on 127.0.0.1; give one with --master-port",

@@ -20,6 +20,13 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+// Stopped on request (Ctrl-C, SIGTERM) at a point it can continue from with
+// --resume (exit code 130).
+class Interrupted : public Error {
+ public:
+  using Error::Error;
+};
+
 // A configuration value is unknown, of the wrong type or out of range.
 class ConfigError : public UsageError {
  public:

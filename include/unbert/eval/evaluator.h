@@ -10,6 +10,7 @@
 #include "unbert/data/behaviors.h"
 #include "unbert/dist/process_group.h"
 #include "unbert/eval/metrics.h"
+#include "unbert/eval/partial_scores.h"
 #include "unbert/model/unbert.h"
 #include "unbert/text/packer.h"
 
@@ -26,6 +27,9 @@ struct ScoringOptions {
   // Score only batches shard, shard + shards, ... of the length-sorted
   // batches (the others stay 0): one process's batches, split over ranks.
   int shard = 0, shards = 1;
+  // Resumable scoring: batches already in `partial` are taken from it, each
+  // new one is appended, and a stop request (Ctrl-C) ends with Interrupted.
+  PartialScores* partial = nullptr;
 };
 
 // Click probabilities in the order of behaviors' candidates (the first

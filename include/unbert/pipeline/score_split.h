@@ -25,6 +25,7 @@ struct ScoreSplitOptions {
   ConfigSource config;
   std::string run_dir, checkpoint, device, split, out;
   bool by_day = false;
+  bool resume = false;  // predict: continue from the partial scores a stopped run left
   World world;  // several ranks: each scores its share; rank 0 writes
 };
 

@@ -27,9 +27,9 @@
 namespace unbert {
 
 // Training stopped by a signal after writing a checkpoint (exit code 130).
-class TrainingInterrupted : public Error {
+class TrainingInterrupted : public Interrupted {
  public:
-  using Error::Error;
+  using Interrupted::Interrupted;
 };
 
 // What a caller may attach: after each step checkpoint is in place (the
