@@ -26,7 +26,7 @@ struct ScoreSplitOptions {
   std::string run_dir, checkpoint, device, split, out;
   bool by_day = false;
   bool resume = false;  // predict: continue from the partial scores a stopped run left
-  World world;  // several ranks: each scores its share; rank 0 writes
+  World world;          // several ranks: each scores its share; rank 0 writes
 };
 
 // On ranks other than 0 the results are computed but nothing is written
