@@ -7,6 +7,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 
 #include "unbert/common/error.h"
+#include "unbert/common/progress.h"
 
 namespace unbert {
 
@@ -49,6 +50,7 @@ void add_log_file(const std::string& path) {
 void log_as_rank(int rank, const std::string& path) {
   auto logger = spdlog::default_logger();
   const auto console_level = std::max(logger->level(), spdlog::level::warn);
+  set_terminal_progress(false);  // rank 0 draws the bar
   logger->sinks().front()->set_pattern("[%H:%M:%S] rank " + std::to_string(rank) + " %^%l%$ %v");
   if (!path.empty()) add_log_file(path);
   logger->sinks().front()->set_level(console_level);

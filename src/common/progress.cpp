@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
@@ -56,11 +57,19 @@ std::string progress_line(const std::string& label, int64_t done, int64_t total,
   return line;
 }
 
+namespace {
+std::atomic<bool> g_terminal_progress{true};
+}  // namespace
+
+void set_terminal_progress(bool on) {
+  g_terminal_progress = on;
+}
+
 Progress::Progress(std::string label, int64_t total, int64_t log_every)
     : label_(std::move(label)),
       total_(total),
       log_every_(log_every > 0 ? log_every : 1),
-      terminal_(::isatty(STDERR_FILENO) == 1),
+      terminal_(g_terminal_progress && ::isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 

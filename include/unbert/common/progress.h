@@ -25,6 +25,10 @@ class Progress {
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
+// Bars are drawn only while this is on (the default): data-parallel ranks
+// other than 0 turn it off and log their progress to their file instead.
+void set_terminal_progress(bool on);
+
 std::string format_duration(double seconds);  // "1:02:03" or "2:03"
 
 // Seconds left when `work_share` (0..1) of the work took `elapsed` seconds.
