@@ -25,19 +25,6 @@ void remember_signal(int signal) {
   g_forward_signal = signal;
 }
 
-int free_loopback_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  const bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  if (fd >= 0) close(fd);
-  if (!ok) throw Error("--nproc-per-node: no free port on 127.0.0.1; give one with --master-port");
-  return ntohs(address.sin_port);
-}
-
 pid_t start_worker(const LaunchPlan& plan, int rank, int port) {
   const pid_t pid = fork();
   if (pid < 0)
@@ -64,6 +51,19 @@ int exit_code_of(int status) {
 }
 
 }  // namespace
+
+int free_loopback_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  const bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+  if (fd >= 0) close(fd);
+  if (!ok) throw Error("--nproc-per-node: no free port on 127.0.0.1; give one with --master-port");
+  return ntohs(address.sin_port);
+}
 
 std::vector<std::string> without_option(std::vector<std::string> argv, const std::string& flag) {
   std::vector<std::string> out;

@@ -209,9 +209,7 @@ bool ProcessGroup::available() {
 ProcessGroup::ProcessGroup(const World& world, const torch::Device& device)
     : world_(world), impl_(std::make_unique<Impl>()) {
   impl_->world = world;
-  // A launcher's world of one still gets a group (a 1-rank NCCL check on one
-  // GPU runs the same path); a plain start does not.
-  if (!world.distributed() && world.source == World().source) return;
+  if (!world.distributed() && !world.launched) return;
   try {
     impl_->store = open_store(world, world.main(), world.timeout);
     impl_->backend = make_backend(world, impl_->store, device, &impl_->backend_name);

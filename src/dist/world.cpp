@@ -82,6 +82,7 @@ World world_from_environment(const EnvLookup& env, const WorldOverrides& flags) 
   if (local) world.local_rank = parse_int(local->first, local->second, 0, 65535, fix_launch);
   if (flags.local_rank) world.local_rank = *flags.local_rank;
   if (flags.rank || flags.size) world.source = "command line";
+  world.launched = rank || size || flags.rank || flags.size;
 
   auto addr = first_set(env, {"MASTER_ADDR"});
   if (!addr && world.source == "Slurm environment")

@@ -278,7 +278,7 @@ std::vector<Entry> catalogue() {
        "LibTorch with NCCL headers, or train with --device cpu",
        [] {
          return error_of([] {
-           ProcessGroup group(test::loopback_world(0, 2, test::free_port(), 2),
+           ProcessGroup group(test::loopback_world(0, 2, free_loopback_port(), 2),
                               torch::Device(torch::kCUDA, 0));
          });
        }},

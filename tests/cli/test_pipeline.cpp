@@ -17,6 +17,7 @@
 #include "pipeline_fixture.h"
 #include "test_util.h"
 #include "unbert/common/fs.h"
+#include "unbert/train/run_dir.h"
 
 namespace unbert {
 namespace {
@@ -82,25 +83,39 @@ TEST_F(Pipeline, EmptyTrainSplitNamesItsFile) {
       << r.err;
 }
 
+// Ctrl-C, then the advice as it stands ("continue with --resume", no other
+// argument): the run's own config through runs/latest, and the same weights
+// as a run that was never stopped.
 TEST_F(Pipeline, CtrlCWritesACheckpointAndExits130ThenResumes) {
-  int pid = test::spawn_unbert("train --config tiny.json --set train.epochs=20", dir_.path());
+  const std::string epochs = " --set train.epochs=16";
+  auto whole = run_unbert("train --config tiny.json --run-dir runs/whole" + epochs, dir_.path());
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  int pid = test::spawn_unbert("train --config tiny.json" + epochs, dir_.path());
   std::string metrics = dir_.file("runs/tiny/metrics.jsonl");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (std::chrono::steady_clock::now() < deadline &&
          (!std::filesystem::exists(metrics) || std::filesystem::file_size(metrics) < 200))
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ::kill(pid, SIGINT);
-  EXPECT_EQ(test::wait_for(pid), 130) << read_text_file(dir_.file("spawned.err"));
+  ASSERT_EQ(test::wait_for(pid), 130) << read_text_file(dir_.file("spawned.err"));
   EXPECT_NE(read_text_file(dir_.file("spawned.err")).find("continue with --resume"),
             std::string::npos);
-  bool checkpoint = false;
-  for (const auto& entry : std::filesystem::directory_iterator(dir_.file("runs/tiny/checkpoints")))
-    checkpoint = checkpoint || std::filesystem::exists(entry.path() / "state.json");
-  EXPECT_TRUE(checkpoint);
-  // The message's advice as it stands: the run's own config, found through runs/latest.
-  auto resumed = run_unbert("train --resume --set train.keep=1", dir_.path());
-  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_NE(resumed.err.find("resuming from"), std::string::npos) << resumed.err;
+  const auto stopped = RunDir(dir_.file("runs/tiny")).latest_checkpoint();
+  ASSERT_TRUE(stopped);
+  auto resumed = run_unbert("train --resume", dir_.path());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const std::string stopped_name = std::filesystem::path(*stopped).filename();
+  EXPECT_NE(resumed.err.find("resuming from runs/tiny/checkpoints/" + stopped_name),
+            std::string::npos)
+      << resumed.err;
+  const auto whole_end = RunDir(dir_.file("runs/whole")).latest_checkpoint();
+  const auto resumed_end = RunDir(dir_.file("runs/tiny")).latest_checkpoint();
+  ASSERT_TRUE(whole_end && resumed_end);
+  EXPECT_NE(*resumed_end, *stopped);
+  EXPECT_EQ(std::filesystem::path(*whole_end).filename(),
+            std::filesystem::path(*resumed_end).filename());
+  EXPECT_EQ(read_text_file(*whole_end + "/model.safetensors"),
+            read_text_file(*resumed_end + "/model.safetensors"));
 }
 
 TEST_F(Pipeline, TrainEvalPredictAndScoreAgree) {

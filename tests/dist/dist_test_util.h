@@ -6,12 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "unbert/dist/launcher.h"
 #include "unbert/dist/world.h"
 
 namespace unbert::test {
-
-// A TCP port that was free a moment ago on 127.0.0.1.
-int free_port();
 
 // A world of `size` on loopback at `port`, as rank `rank`.
 World loopback_world(int rank, int size, int port, int timeout_s = 60);

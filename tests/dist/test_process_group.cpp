@@ -62,7 +62,7 @@ TEST(ProcessGroup, TwoRanksOverLoopbackReduceBroadcastAndGather) {
 
 TEST(ProcessGroup, PortInUseIsOneClearLine) {
   if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
-  const int port = test::free_port();
+  const int port = free_loopback_port();
   auto both = test::run_ranks(2, [&](int rank, int) {
     // Two "rank 0"s on one port: the second cannot listen.
     ProcessGroup group(test::loopback_world(0, 2, port, 2), torch::kCPU);
@@ -75,7 +75,7 @@ TEST(ProcessGroup, PortInUseIsOneClearLine) {
 
 TEST(ProcessGroup, UnreachableMasterIsOneClearLine) {
   if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
-  const int port = test::free_port();  // nobody listens
+  const int port = free_loopback_port();  // nobody listens
   auto errors = test::run_ranks(
       1, [&](int, int) { ProcessGroup group(test::loopback_world(1, 2, port, 2), torch::kCPU); });
   EXPECT_NE(errors[0].find("could not reach the master at 127.0.0.1:" + std::to_string(port)),

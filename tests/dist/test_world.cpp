@@ -21,7 +21,19 @@ EnvLookup env_of(std::map<std::string, std::string> vars) {
 TEST(World, NoVariablesIsOneProcess) {
   World w = world_from_environment(env_of({}));
   EXPECT_FALSE(w.distributed());
+  EXPECT_FALSE(w.launched);
   EXPECT_EQ(w.describe(), "single process");
+}
+
+// torchrun --nproc-per-node 1 still forms a process group of one.
+TEST(World, ALaunchersWorldOfOneIsLaunched) {
+  World w = world_from_environment(
+      env_of({{"RANK", "0"}, {"WORLD_SIZE", "1"}, {"MASTER_ADDR", "127.0.0.1"}}));
+  EXPECT_FALSE(w.distributed());
+  EXPECT_TRUE(w.launched);
+  WorldOverrides flags;
+  flags.size = 1;
+  EXPECT_TRUE(world_from_environment(env_of({}), flags).launched);
 }
 
 TEST(World, TorchrunVariables) {

@@ -23,6 +23,9 @@ struct LaunchPlan {
 // worker succeeded, else the first failing worker's (130 after Ctrl-C).
 int launch_local_workers(const LaunchPlan& plan);
 
+// A port on 127.0.0.1 that nobody listens on now (the kernel picks it).
+int free_loopback_port();
+
 // argv without `flag VALUE` / `flag=VALUE` (the launcher's own options).
 std::vector<std::string> without_option(std::vector<std::string> argv, const std::string& flag);
 

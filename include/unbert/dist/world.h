@@ -17,6 +17,9 @@ struct World {
   int master_port = 29500;
   std::string source = "single process";  // "torchrun", "Slurm", "--nproc-per-node", ...
   std::chrono::seconds timeout{180};      // a collective waiting longer means a rank is gone
+  // Placed by a launcher (or the rank flags): even a world of one forms a
+  // process group then, so a 1-GPU NCCL check runs the multi-rank path.
+  bool launched = false;
 
   bool distributed() const { return size > 1; }
   bool main() const { return rank == 0; }
