@@ -12,6 +12,7 @@
 
 #include "unbert/common/error.h"
 #include "unbert/common/fs.h"
+#include "unbert/data/synth.h"
 
 namespace unbert::test {
 
@@ -108,6 +109,15 @@ std::string write_tiny_config(const TempDir& dir, const std::string& extra_json)
                                     R"(/golden/tiny-bert/vocab.txt", "nsep_token": "[MASK]",
            "max_news_segments": 22})" +
                                     extra_json + "\n}\n");
+}
+
+void write_small_synth(const std::string& folder) {
+  SynthOptions synth;
+  synth.users = 30;
+  synth.news_per_day = 30;
+  synth.days = 4;
+  synth.candidates = 8;
+  write_synthetic_mind(folder, synth);
 }
 
 int spawn_unbert(const std::string& args, const std::string& cwd) {

@@ -53,5 +53,8 @@ bool slow_tests_enabled();
 // under `dir`, and a config JSON using the tiny-bert vocabulary from shared/.
 void write_tiny_mind(const TempDir& dir);
 std::string write_tiny_config(const TempDir& dir, const std::string& extra_json = "");
+// A small generated MIND dataset (30 users, 30 news a day, 4 days, 8
+// candidates) under `folder`: enough for a few training steps and a dev split.
+void write_small_synth(const std::string& folder);
 
 }  // namespace unbert::test

@@ -12,7 +12,6 @@
 #include "unbert/common/signals.h"
 #include "unbert/config/config_io.h"
 #include "unbert/data/mind_dataset.h"
-#include "unbert/data/synth.h"
 #include "unbert/eval/evaluator.h"
 #include "unbert/eval/partial_scores.h"
 #include "unbert/model/model_shape.h"
@@ -50,12 +49,7 @@ TEST(PartialScores, KeepsCompleteRecordsAndDropsATornOne) {
 
 TEST(PartialScores, AStoppedScoringContinuesToTheSameScores) {
   test::TempDir dir;
-  SynthOptions synth;
-  synth.users = 30;
-  synth.news_per_day = 30;
-  synth.days = 4;
-  synth.candidates = 8;
-  write_synthetic_mind(dir.file("data"), synth);
+  test::write_small_synth(dir.file("data"));
   RunConfig config = load_config(test::write_tiny_config(dir), {});
   config.data.dev_dir = dir.file("data/dev");
   config.model.pretrained = "";

@@ -9,7 +9,6 @@
 #include "unbert/common/error.h"
 #include "unbert/common/fs.h"
 #include "unbert/config/config_io.h"
-#include "unbert/data/synth.h"
 #include "unbert/model/checkpoint.h"
 #include "unbert/train/trainer.h"
 
@@ -19,12 +18,7 @@ namespace {
 class TrainerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SynthOptions synth;
-    synth.users = 30;
-    synth.news_per_day = 30;
-    synth.days = 4;
-    synth.candidates = 8;
-    write_synthetic_mind(dir_.file("data"), synth);
+    test::write_small_synth(dir_.file("data"));
     config_ = load_config(test::write_tiny_config(dir_), {});
     config_.data.train_dir = dir_.file("data/train");
     config_.data.dev_dir = dir_.file("data/dev");
