@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and builds (scripts/setup.sh), then runs the whole test suite.
+# UNBERT_BUILD_DIR picks the build folder (default build/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cd build
+cd "${UNBERT_BUILD_DIR:-build}"
 ctest --output-on-failure -j "$(nproc)" "$@"

@@ -7,6 +7,7 @@
 
 #include "unbert/cli/command.h"
 #include "unbert/cli/parse_errors.h"
+#include "unbert/common/build_info.h"
 #include "unbert/common/error.h"
 #include "unbert/common/log.h"
 #include "unbert/common/system.h"
@@ -26,7 +27,7 @@ int fail(const std::string& message, int code) {
 int main(int argc, char** argv) {
   using namespace unbert;
   CLI::App app{"unbert: UNBERT news recommendation (Zhang et al., IJCAI-21) on MIND", "unbert"};
-  app.set_version_flag("--version", std::string("unbert ") + UNBERT_VERSION);
+  app.set_version_flag("--version", [] { return version_text(build_info()); });
   app.require_subcommand(1);
   std::string log_level = "info";
   int threads = 0;

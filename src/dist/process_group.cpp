@@ -1,7 +1,11 @@
 #define UNBERT_COMPAT_C10D
 #include "unbert/dist/process_group.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -47,7 +51,7 @@ c10::intrusive_ptr<c10d::TCPStore> open_store(const World& world, bool server,
   options.numWorkers = server ? c10::optional<std::size_t>(world.size) : c10::nullopt;
   options.waitWorkers = false;
   options.timeout = timeout;
-  return c10::make_intrusive<c10d::TCPStore>(world.master_addr, options);
+  return compat::make_tcp_store(world.master_addr, options);
 }
 
 // Each rank adds to its counter every second on its own store connection
@@ -177,9 +181,15 @@ c10::intrusive_ptr<compat::C10dBackend> make_backend(const World& world,
         " across processes needs NCCL, and this build has no c10d NCCL; build against a CUDA "
         "LibTorch with NCCL headers, or train with --device cpu");
   auto options = c10d::ProcessGroupGloo::Options::create(world.timeout);
-  if (const char* iface = std::getenv("GLOO_SOCKET_IFNAME"))
-    options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(iface));
-  else if (loopback(world.master_addr))
+  if (const char* iface = std::getenv("GLOO_SOCKET_IFNAME")) {
+    try {
+      options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(iface));
+    } catch (const std::exception& e) {
+      throw UsageError("distributed: GLOO_SOCKET_IFNAME=" + std::string(iface) +
+                       " is not a network interface Gloo can use here (" + first_line(e.what()) +
+                       "); name one from 'ip -brief address', or unset it");
+    }
+  } else if (loopback(world.master_addr))
     options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
   else
     options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
@@ -188,16 +198,54 @@ c10::intrusive_ptr<compat::C10dBackend> make_backend(const World& world,
   return c10::make_intrusive<c10d::ProcessGroupGloo>(prefixed, world.rank, world.size, options);
 }
 
-std::string rendezvous_error(const World& world, const std::string& detail) {
+bool contains(const std::string& text, const char* part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// c10d retries a host name that does not resolve until its timeout, and then
+// reports a timeout; a name the resolver says cannot exist is an error now.
+void check_master_resolves(const World& world) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const int code = getaddrinfo(world.master_addr.c_str(), nullptr, &hints, &found);
+  if (found) freeaddrinfo(found);
+  if (code == EAI_NONAME || code == EAI_FAIL)
+    throw Error("distributed: rank " + std::to_string(world.rank) + ": the master's host '" +
+                world.master_addr + "' does not resolve (" + gai_strerror(code) +
+                "); set MASTER_ADDR (or --master-addr) to rank 0's host name or IP address");
+}
+
+// Why opening the rendezvous store failed, as one line: a port in use and a
+// master that never answered have their own words; anything else (a host
+// name that does not resolve, a refused option) says what LibTorch said.
+[[noreturn]] void throw_rendezvous_error(const World& world, const std::string& detail) {
   const std::string where = world.master_addr + ":" + std::to_string(world.master_port);
-  if (detail.find("ddress already in use") != std::string::npos)
-    return "distributed: rank 0 cannot listen on " + where +
-           ": the port is in use (another job?); set MASTER_PORT (or --master-port) to a free "
-           "port";
-  return "distributed: rank " + std::to_string(world.rank) + " could not reach the master at " +
-         where + " within " + std::to_string(world.timeout.count()) + " s (" + first_line(detail) +
-         "); check MASTER_ADDR / MASTER_PORT, that rank 0 is running, and that all " +
-         std::to_string(world.size) + " ranks were started";
+  const std::string rank = std::to_string(world.rank);
+  if (contains(detail, "ddress already in use"))
+    throw Error("distributed: rank 0 cannot listen on " + where +
+                ": the port is in use (another job?); set MASTER_PORT (or --master-port) to a "
+                "free port");
+  const bool timed_out = contains(lower(detail), "timed out") || contains(lower(detail), "timeout");
+  if (timed_out && world.main())
+    throw Error("distributed: rank 0 (the master, at " + where + ") waited " +
+                std::to_string(world.timeout.count()) + " s for the other ranks (" +
+                first_line(detail) + "); check that all " + std::to_string(world.size) +
+                " ranks were started with MASTER_ADDR / MASTER_PORT pointing here");
+  if (timed_out)
+    throw Error("distributed: rank " + rank + " could not reach the master at " + where +
+                " within " + std::to_string(world.timeout.count()) + " s (" + first_line(detail) +
+                "); check MASTER_ADDR / MASTER_PORT, that rank 0 is running, and that all " +
+                std::to_string(world.size) + " ranks were started");
+  throw Error("distributed: rank " + rank + " could not open the rendezvous store at " + where +
+              ": " + first_line(detail) +
+              "; check MASTER_ADDR / MASTER_PORT (for rank 0 the host must be this machine)");
 }
 
 }  // namespace
@@ -210,17 +258,21 @@ ProcessGroup::ProcessGroup(const World& world, const torch::Device& device)
     : world_(world), impl_(std::make_unique<Impl>()) {
   impl_->world = world;
   if (!world.distributed() && !world.launched) return;
+  check_master_resolves(world);
   try {
     impl_->store = open_store(world, world.main(), world.timeout);
+    // Gloo and NCCL meet their peers through the store: a rank that never
+    // comes is a timeout here.
     impl_->backend = make_backend(world, impl_->store, device, &impl_->backend_name);
   } catch (const UsageError&) {
     throw;
   } catch (const std::exception& e) {
-    throw Error(rendezvous_error(world, e.what()));
+    throw_rendezvous_error(world, e.what());
   }
   impl_->heartbeat = std::make_unique<Heartbeat>(world);
-  spdlog::info("[dist] {}: joined over {} ({} s timeout)", world.describe(), impl_->backend_name,
-               world.timeout.count());
+  spdlog::info("[dist] {}: joined over {} ({} s timeout, {} store)", world.describe(),
+               impl_->backend_name, world.timeout.count(),
+               compat::tcp_store_uses_libuv(*impl_->store) ? "libuv" : "classic");
 }
 
 ProcessGroup::~ProcessGroup() {

@@ -2,17 +2,12 @@
 
 #include <filesystem>
 
-#include <torch/version.h>
-
+#include "unbert/common/build_info.h"
 #include "unbert/common/fs.h"
 #include "unbert/common/log.h"
 #include "unbert/common/sha256.h"
 #include "unbert/common/system.h"
 #include "unbert/config/config_io.h"
-
-#ifndef UNBERT_GIT_COMMIT
-#define UNBERT_GIT_COMMIT "unknown"
-#endif
 
 namespace unbert {
 
@@ -58,17 +53,13 @@ RunManifest::RunManifest(std::string run_dir, const RunConfig& config,
     else
       spdlog::warn("[train] {} is not a manifest this version wrote; starting a new one", path);
   }
-  session_ = {
-      {"status", "starting"},
-      {"start", utc_now()},
-      {"command_line", command_line},
-      {"unbert", {{"version", UNBERT_VERSION}, {"git_commit", UNBERT_GIT_COMMIT}}},
-      {"libtorch",
-       {{"version", TORCH_VERSION}, {"cuda_build", torch::cuda::is_available() || at::hasCUDA()}}},
-      {"blas", blas_in_use()},
-      {"device", device.str()},
-      {"threads", at::get_num_threads()},
-      {"host", host_name()}};
+  session_ = {{"status", "starting"},
+              {"start", utc_now()},
+              {"command_line", command_line},
+              {"device", device.str()},
+              {"threads", at::get_num_threads()},
+              {"host", host_name()}};
+  session_.update(to_json(build_info()));
   if (device.is_cuda()) session_["cuda_devices"] = torch::cuda::device_count();
   write();
 }

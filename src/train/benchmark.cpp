@@ -18,10 +18,16 @@ void synchronize(const torch::Device& device) {
   if (device.is_cuda()) torch::cuda::synchronize(device.index());
 }
 
-// Calls per second of `step`, over at least `seconds` and two calls, after a
-// warm-up call.
-template <class F>
-double calls_per_second(F&& step, double seconds, const torch::Device& device) {
+double matmul_rate_of(const std::vector<MatmulRate>& rates, Precision precision) {
+  for (const auto& r : rates)
+    if (r.precision == precision) return r.gflops;
+  return 0;
+}
+
+}  // namespace
+
+double calls_per_second(const std::function<void()>& step, double seconds,
+                        const torch::Device& device) {
   step();
   synchronize(device);
   auto start = Clock::now();
@@ -35,14 +41,6 @@ double calls_per_second(F&& step, double seconds, const torch::Device& device) {
   } while (elapsed < seconds || calls < 2);
   return calls / elapsed;
 }
-
-double matmul_rate_of(const std::vector<MatmulRate>& rates, Precision precision) {
-  for (const auto& r : rates)
-    if (r.precision == precision) return r.gflops;
-  return 0;
-}
-
-}  // namespace
 
 ModelShape benchmark_shape(const std::string& name) {
   ModelShape s;  // bert-base sizes, 12 + 12 layers, attention aggregator, both levels

@@ -274,6 +274,54 @@ std::vector<Entry> catalogue() {
          });
        }},
       {"dist/process_group.cpp",
+       ": the port is in use (another job?); set MASTER_PORT (or --master-port) to a free port",
+       [] {
+         const int port = free_loopback_port();
+         return two_ranks([port](int, int) {  // two rank 0s on one port
+           ProcessGroup group(test::loopback_world(0, 2, port, 2), torch::kCPU);
+         });
+       }},
+      {"dist/process_group.cpp", " ranks were started with MASTER_ADDR / MASTER_PORT pointing here",
+       [] {
+         return two_ranks([](int rank, int port) {
+           if (rank == 0) ProcessGroup group(test::loopback_world(0, 2, port, 2), torch::kCPU);
+         });
+       }},
+      {"dist/process_group.cpp",
+       "); check MASTER_ADDR / MASTER_PORT, that rank 0 is running, and that all ",
+       [] {
+         return two_ranks([](int rank, int port) {  // nobody listens
+           if (rank == 1) ProcessGroup group(test::loopback_world(1, 2, port, 2), torch::kCPU);
+         });
+       }},
+      {"dist/process_group.cpp",
+       "; check MASTER_ADDR / MASTER_PORT (for rank 0 the host must be this machine)",
+       [] {
+         test::ForeignListener other;  // MASTER_PORT of a service that is not a store
+         return two_ranks([&other](int rank, int) {
+           if (rank == 1)
+             ProcessGroup group(test::loopback_world(1, 2, other.port(), 20), torch::kCPU);
+         });
+       }},
+      {"dist/process_group.cpp",
+       "); set MASTER_ADDR (or --master-addr) to rank 0's host name or IP address",
+       [] {
+         return two_ranks([](int rank, int port) {
+           World world = test::loopback_world(1, 2, port, 20);
+           world.master_addr = "no-such-host.invalid";
+           if (rank == 1) ProcessGroup group(world, torch::kCPU);
+         });
+       }},
+      {"dist/process_group.cpp", "); name one from 'ip -brief address', or unset it",
+       [] {
+         setenv("GLOO_SOCKET_IFNAME", "no-such-if0", 1);
+         std::string text = two_ranks([](int rank, int port) {
+           if (rank == 0) ProcessGroup group(test::loopback_world(0, 1, port, 5), torch::kCPU);
+         });
+         unsetenv("GLOO_SOCKET_IFNAME");
+         return text;
+       }},
+      {"dist/process_group.cpp",
        " across processes needs NCCL, and this build has no c10d NCCL; build against a CUDA "
        "LibTorch with NCCL headers, or train with --device cpu",
        [] {

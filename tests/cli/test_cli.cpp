@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <torch/version.h>
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,11 @@ int count_lines(const std::string& text) {
 TEST(Cli, VersionAndHelp) {
   auto version = run_unbert("--version");
   EXPECT_EQ(version.exit_code, 0);
-  EXPECT_NE(version.out.find("unbert "), std::string::npos);
+  EXPECT_NE(version.out.find("unbert " UNBERT_VERSION " (commit "), std::string::npos);
+  // What a bug report needs: LibTorch's version, the ATen kernels and the BLAS.
+  EXPECT_NE(version.out.find("LibTorch " TORCH_VERSION), std::string::npos) << version.out;
+  EXPECT_NE(version.out.find("ATen CPU kernels "), std::string::npos) << version.out;
+  EXPECT_NE(version.out.find("\nBLAS "), std::string::npos) << version.out;
   for (const char* command : {"train", "eval", "predict", "score", "tokenize", "config"}) {
     auto help = run_unbert(std::string(command) + " --help");
     EXPECT_EQ(help.exit_code, 0) << command;

@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <regex>
 #include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <torch/version.h>
 #include <nlohmann/json.hpp>
 
 #include "pipeline_fixture.h"
@@ -149,7 +151,11 @@ TEST_F(Pipeline, ManifestRecordsTheRun) {
   EXPECT_EQ(s["status"], "finished");
   EXPECT_EQ(s["unbert"]["version"], UNBERT_VERSION);
   EXPECT_FALSE(s["unbert"]["git_commit"].get<std::string>().empty());
-  EXPECT_FALSE(s["libtorch"]["version"].get<std::string>().empty());
+  EXPECT_EQ(s["libtorch"]["version"], TORCH_VERSION);
+  // The ATen kernels in use, as a word ATen itself prints (AVX2, AVX512, DEFAULT...).
+  EXPECT_TRUE(std::regex_match(s["libtorch"]["cpu_capability"].get<std::string>(),
+                               std::regex("[A-Z0-9_]+")))
+      << s["libtorch"];
   EXPECT_EQ(s["device"], "cpu");
   EXPECT_EQ(s["precision"], "fp32");
   EXPECT_EQ(s["threads"], 1);

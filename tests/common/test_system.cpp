@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "unbert/common/build_info.h"
 #include "unbert/common/system.h"
 #include "unbert/data/mind_time.h"
 
@@ -16,6 +17,21 @@ TEST(System, DetectsReferenceBlasFromProcessMaps) {
   EXPECT_FALSE(find_reference_blas(reference, true).has_value());
   EXPECT_FALSE(find_reference_blas(openblas, false).has_value());
   EXPECT_FALSE(find_reference_blas("", false).has_value());
+}
+
+TEST(BuildInfo, ReadsTheKernelsAndOneDnnFromAtensSummary) {
+  const std::string config =
+      "PyTorch built with:\n  - GCC 12.2\n  - CPU capability usage: AVX512\n  - Build settings: "
+      "BLAS_INFO=open\n";
+  EXPECT_EQ(cpu_capability_from_config(config), "AVX512");
+  EXPECT_EQ(cpu_capability_from_config("  - CPU capability usage: AVX2\n"), "AVX2");
+  EXPECT_EQ(cpu_capability_from_config("PyTorch built with:\n  - GCC 12.2\n"), "");
+  EXPECT_EQ(onednn_version_from("Intel(R) MKL-DNN v2.6.3 (Git Hash N/A)"), "2.6.3");
+  EXPECT_EQ(onednn_version_from("oneDNN v3.7.1 (Git Hash 8d263e6)"), "3.7.1");
+  EXPECT_EQ(onednn_version_from(""), "");
+  const BuildInfo here = build_info();
+  EXPECT_NE(here.cpu_capability, "unknown");  // this LibTorch's summary has the line
+  EXPECT_NE(version_text(here).find("ATen CPU kernels " + here.cpu_capability), std::string::npos);
 }
 
 TEST(MindTime, ParsesTheMindFormat) {

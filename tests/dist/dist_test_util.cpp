@@ -1,5 +1,11 @@
 #include "dist_test_util.h"
 
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <stdexcept>
 #include <thread>
 
 namespace unbert::test {
@@ -31,6 +37,32 @@ std::vector<std::string> run_ranks(int size, const std::function<void(int, int)>
     });
   for (auto& t : threads) t.join();
   return errors;
+}
+
+ForeignListener::ForeignListener() {
+  fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+      listen(fd_, 16) != 0 || getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) != 0)
+    throw std::runtime_error("ForeignListener: cannot listen on loopback");
+  port_ = ntohs(address.sin_port);
+  thread_ = std::thread([this] {
+    while (!stop_) {
+      pollfd ready{fd_, POLLIN, 0};
+      if (poll(&ready, 1, 100) <= 0) continue;
+      const int client = accept(fd_, nullptr, nullptr);
+      if (client >= 0) close(client);
+    }
+  });
+}
+
+ForeignListener::~ForeignListener() {
+  stop_ = true;
+  thread_.join();
+  close(fd_);
 }
 
 }  // namespace unbert::test

@@ -1,3 +1,8 @@
+#include <stdlib.h>
+
+#include <chrono>
+#include <functional>
+
 #include <gtest/gtest.h>
 
 #include "dist_test_util.h"
@@ -79,6 +84,71 @@ TEST(ProcessGroup, UnreachableMasterIsOneClearLine) {
   auto errors = test::run_ranks(
       1, [&](int, int) { ProcessGroup group(test::loopback_world(1, 2, port, 2), torch::kCPU); });
   EXPECT_NE(errors[0].find("could not reach the master at 127.0.0.1:" + std::to_string(port)),
+            std::string::npos)
+      << errors[0];
+}
+
+TEST(ProcessGroup, AMasterWhosePeersNeverComeSaysItIsTheMaster) {
+  if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
+  auto errors = test::run_ranks(1, [&](int, int port) {
+    ProcessGroup group(test::loopback_world(0, 2, port, 2), torch::kCPU);
+  });
+  EXPECT_NE(errors[0].find("rank 0 (the master, at 127.0.0.1:"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("waited 2 s for the other ranks"), std::string::npos) << errors[0];
+  EXPECT_EQ(errors[0].find("could not reach the master"), std::string::npos) << errors[0];
+}
+
+// Failures that are not timeouts say what failed, at once, and never "within
+// N s" (LibTorch >= 2.4 without libuv once failed so, after 180 s).
+double seconds_of(const std::function<void()>& body) {
+  const auto start = std::chrono::steady_clock::now();
+  body();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(ProcessGroup, AMasterHostThatDoesNotResolveIsNamedAtOnce) {
+  if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
+  std::vector<std::string> errors;
+  const double seconds = seconds_of([&] {
+    errors = test::run_ranks(1, [&](int, int port) {
+      World world = test::loopback_world(1, 2, port, 20);
+      world.master_addr = "no-such-host.invalid";
+      ProcessGroup group(world, torch::kCPU);
+    });
+  });
+  EXPECT_NE(errors[0].find("the master's host 'no-such-host.invalid' does not resolve"),
+            std::string::npos)
+      << errors[0];
+  EXPECT_NE(errors[0].find("set MASTER_ADDR (or --master-addr)"), std::string::npos) << errors[0];
+  EXPECT_EQ(errors[0].find("within"), std::string::npos) << errors[0];
+  EXPECT_LT(seconds, 10) << errors[0];
+}
+
+TEST(ProcessGroup, AMasterPortOfAnotherServiceSaysWhatFailed) {
+  if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
+  test::ForeignListener other;
+  std::vector<std::string> errors;
+  const double seconds = seconds_of([&] {
+    errors = test::run_ranks(1, [&](int, int) {
+      ProcessGroup group(test::loopback_world(1, 2, other.port(), 20), torch::kCPU);
+    });
+  });
+  EXPECT_NE(errors[0].find("could not open the rendezvous store at 127.0.0.1:" +
+                           std::to_string(other.port()) + ": "),
+            std::string::npos)
+      << errors[0];
+  EXPECT_EQ(errors[0].find("within"), std::string::npos) << errors[0];
+  EXPECT_LT(seconds, 10) << errors[0];
+}
+
+TEST(ProcessGroup, AGlooInterfaceThatDoesNotExistIsNamed) {
+  if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
+  setenv("GLOO_SOCKET_IFNAME", "no-such-if0", 1);
+  auto errors = test::run_ranks(1, [&](int, int port) {
+    ProcessGroup group(test::loopback_world(0, 1, port, 5), torch::kCPU);
+  });
+  unsetenv("GLOO_SOCKET_IFNAME");
+  EXPECT_NE(errors[0].find("GLOO_SOCKET_IFNAME=no-such-if0 is not a network interface"),
             std::string::npos)
       << errors[0];
 }

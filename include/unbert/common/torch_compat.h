@@ -29,15 +29,34 @@ inline torch::Tensor linear(const torch::nn::Linear& layer, const torch::Tensor&
   return torch::linear(x, layer->weight, layer->bias);
 }
 
-// softmax(q kᵀ / sqrt(d) + mask) v, the fused kernel where there is one.
+// softmax(q kᵀ / sqrt(d) + mask) v has two implementations; attention()
+// takes the faster one for the device, the dtype and this LibTorch, as
+// measured by bench/bench_attention (README, Performance):
+// - fused: ATen's scaled_dot_product_attention (LibTorch >= 2.0). On CUDA its
+//   flash / memory-efficient kernels; on the CPU in fp32 it is 3-4x the
+//   composed path. On the CPU in bf16 with a mask, LibTorch 2.6's
+//   flash_attention_for_cpu is 20-40x slower than the composed path.
+// - composed: two batched products and a softmax.
+enum class AttentionKernel { Fused, Composed };
+
+inline const char* attention_kernel_name(AttentionKernel kernel) {
+  return kernel == AttentionKernel::Fused ? "fused" : "composed";
+}
+
+inline bool fused_attention_available() {
+  return UNBERT_TORCH_HAS_SDPA != 0;
+}
+
+inline AttentionKernel attention_kernel(const torch::Device& device, torch::ScalarType dtype) {
+  if (!fused_attention_available()) return AttentionKernel::Composed;
+  if (device.is_cuda() || dtype == torch::kFloat32) return AttentionKernel::Fused;
+  return AttentionKernel::Composed;
+}
+
 // q, k, v: [B, heads, T, d]; additive_mask: [B, 1, 1, T] (0 keep, large negative drop).
-inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k,
-                               const torch::Tensor& v, const torch::Tensor& additive_mask,
-                               double dropout, bool training) {
-#if UNBERT_TORCH_HAS_SDPA
-  return at::scaled_dot_product_attention(q, k, v, additive_mask.to(q.dtype()),
-                                          training ? dropout : 0.0);
-#else
+inline torch::Tensor composed_attention(const torch::Tensor& q, const torch::Tensor& k,
+                                        const torch::Tensor& v, const torch::Tensor& additive_mask,
+                                        double dropout, bool training) {
   // The mask rides in the product: q gains a column of ones and k a column
   // holding each key's mask value, so [q·scale, 1]·[k, mask]ᵀ = scale q kᵀ +
   // mask with no pass over the [B, h, T, T] scores. The concatenations are
@@ -54,7 +73,25 @@ inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k,
                                              : at::_softmax_out(scores, scores, -1, false);
   if (training && dropout > 0) probs = torch::dropout(probs, dropout, true);
   return torch::matmul(probs, v);
+}
+
+inline torch::Tensor fused_attention(const torch::Tensor& q, const torch::Tensor& k,
+                                     const torch::Tensor& v, const torch::Tensor& additive_mask,
+                                     double dropout, bool training) {
+#if UNBERT_TORCH_HAS_SDPA
+  return at::scaled_dot_product_attention(q, k, v, additive_mask.to(q.dtype()),
+                                          training ? dropout : 0.0);
+#else
+  return composed_attention(q, k, v, additive_mask, dropout, training);
 #endif
+}
+
+inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k,
+                               const torch::Tensor& v, const torch::Tensor& additive_mask,
+                               double dropout, bool training) {
+  if (attention_kernel(q.device(), q.scalar_type()) == AttentionKernel::Fused)
+    return fused_attention(q, k, v, additive_mask, dropout, training);
+  return composed_attention(q, k, v, additive_mask, dropout, training);
 }
 
 // Autocast (mixed precision) on one device type for the lifetime of the guard:
@@ -192,11 +229,44 @@ inline std::shared_ptr<torch::autograd::Node> add_gradient_ready_hook(
 #if defined(UNBERT_C10D_NCCL)
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
+#include <atomic>
 namespace unbert::compat {
 #if TORCH_VERSION_MAJOR >= 2
 using C10dBackend = c10d::Backend;
 #else
 using C10dBackend = c10d::ProcessGroup;
 #endif
+
+// A TCPStore on the store backend this build has. From 2.4 on the options ask
+// for the libuv server by default, and a LibTorch built without libuv (Debian's)
+// refuses at once, before it opens any socket; the classic server is then used
+// for this store and every later one. The check is in LibTorch but not exported.
+inline c10::intrusive_ptr<c10d::TCPStore> make_tcp_store(const std::string& host,
+                                                         c10d::TCPStoreOptions options) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  static std::atomic<bool> libuv{true};
+  if (libuv.load()) {
+    options.useLibUV = true;
+    try {
+      return c10::make_intrusive<c10d::TCPStore>(host, options);
+    } catch (const c10::Error& e) {
+      if (std::string(e.what()).find("without libuv support") == std::string::npos) throw;
+      libuv.store(false);
+    }
+  }
+  options.useLibUV = false;
+#endif
+  return c10::make_intrusive<c10d::TCPStore>(host, options);
+}
+
+// Whether this process's stores run on libuv (for the log); false before the first.
+inline bool tcp_store_uses_libuv(const c10d::TCPStore& store) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  return store.isLibUvBackend();
+#else
+  (void)store;
+  return false;
+#endif
+}
 }  // namespace unbert::compat
 #endif

@@ -2,7 +2,8 @@
 // can be traced to a build, a machine and the exact input files. One session
 // per start or resume:
 //   {"run": "...", "sessions": [{"status", "start", "end", "command_line",
-//     "unbert": {version, git_commit}, "libtorch": {version, cuda_build},
+//     "unbert": {version, git_commit},
+//     "libtorch": {version, cuda_build, cpu_capability, onednn},
 //     "blas", "device", "precision", "threads", "host",
 //     "files": {"data.train_dir/behaviors.tsv": {"path", "bytes", "sha256"}, ...}}]}
 #pragma once
