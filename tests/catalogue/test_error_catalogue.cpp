@@ -300,7 +300,7 @@ std::vector<Entry> catalogue() {
          test::ForeignListener other;  // MASTER_PORT of a service that is not a store
          return two_ranks([&other](int rank, int) {
            if (rank == 1)
-             ProcessGroup group(test::loopback_world(1, 2, other.port(), 20), torch::kCPU);
+             ProcessGroup group(test::loopback_world(1, 2, other.port(), 3), torch::kCPU);
          });
        }},
       {"dist/process_group.cpp",

@@ -130,7 +130,7 @@ TEST(ProcessGroup, AMasterPortOfAnotherServiceSaysWhatFailed) {
   std::vector<std::string> errors;
   const double seconds = seconds_of([&] {
     errors = test::run_ranks(1, [&](int, int) {
-      ProcessGroup group(test::loopback_world(1, 2, other.port(), 20), torch::kCPU);
+      ProcessGroup group(test::loopback_world(1, 2, other.port(), 3), torch::kCPU);
     });
   });
   EXPECT_NE(errors[0].find("could not open the rendezvous store at 127.0.0.1:" +
@@ -138,6 +138,8 @@ TEST(ProcessGroup, AMasterPortOfAnotherServiceSaysWhatFailed) {
             std::string::npos)
       << errors[0];
   EXPECT_EQ(errors[0].find("within"), std::string::npos) << errors[0];
+  // LibTorch 2.6 retries a reset connection until its timeout, 1.13 fails at once;
+  // either way the line names the cause, not a timeout.
   EXPECT_LT(seconds, 10) << errors[0];
 }
 
