@@ -222,9 +222,9 @@ void check_master_resolves(const World& world) {
                 "); set MASTER_ADDR (or --master-addr) to rank 0's host name or IP address");
 }
 
-// Why opening the rendezvous store failed, as one line: a port in use and a
-// master that never answered have their own words; anything else (a host
-// name that does not resolve, a refused option) says what LibTorch said.
+// Why joining failed, as one line: a port in use and a timeout (rank 0
+// waiting for peers, or a rank that never reached rank 0) have their own
+// words; anything else (a port of another service) says what LibTorch said.
 [[noreturn]] void throw_rendezvous_error(const World& world, const std::string& detail) {
   const std::string where = world.master_addr + ":" + std::to_string(world.master_port);
   const std::string rank = std::to_string(world.rank);
@@ -232,7 +232,8 @@ void check_master_resolves(const World& world) {
     throw Error("distributed: rank 0 cannot listen on " + where +
                 ": the port is in use (another job?); set MASTER_PORT (or --master-port) to a "
                 "free port");
-  const bool timed_out = contains(lower(detail), "timed out") || contains(lower(detail), "timeout");
+  const std::string said = lower(detail);
+  const bool timed_out = contains(said, "timed out") || contains(said, "timeout");
   if (timed_out && world.main())
     throw Error("distributed: rank 0 (the master, at " + where + ") waited " +
                 std::to_string(world.timeout.count()) + " s for the other ranks (" +

@@ -2,6 +2,8 @@
 // 1.13 (CPU) or an official 2.x (CUDA). Everything version-specific goes here.
 #pragma once
 
+#include <atomic>
+
 #include <ATen/autocast_mode.h>
 #include <torch/csrc/autograd/utils/lambda_post_hook.h>
 #include <torch/torch.h>
@@ -30,12 +32,11 @@ inline torch::Tensor linear(const torch::nn::Linear& layer, const torch::Tensor&
 }
 
 // softmax(q kᵀ / sqrt(d) + mask) v has two implementations; attention()
-// takes the faster one for the device, the dtype and this LibTorch, as
-// measured by bench/bench_attention (README, Performance):
-// - fused: ATen's scaled_dot_product_attention (LibTorch >= 2.0). On CUDA its
-//   flash / memory-efficient kernels; on the CPU in fp32 it is 3-4x the
-//   composed path. On the CPU in bf16 with a mask, LibTorch 2.6's
-//   flash_attention_for_cpu is 20-40x slower than the composed path.
+// takes one per device, dtype and LibTorch (bench/bench_attention prints both):
+// - fused: ATen's scaled_dot_product_attention (LibTorch >= 2.0): flash /
+//   memory-efficient kernels on CUDA; on LibTorch 2.6's CPU, 23 ms per call in
+//   fp32 against 81 ms composed, but in bf16 with a mask 380-730 ms against
+//   18 ms (profiled on the 2-core development machine, tiny shape).
 // - composed: two batched products and a softmax.
 enum class AttentionKernel { Fused, Composed };
 
@@ -229,7 +230,6 @@ inline std::shared_ptr<torch::autograd::Node> add_gradient_ready_hook(
 #if defined(UNBERT_C10D_NCCL)
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
-#include <atomic>
 namespace unbert::compat {
 #if TORCH_VERSION_MAJOR >= 2
 using C10dBackend = c10d::Backend;
@@ -259,7 +259,7 @@ inline c10::intrusive_ptr<c10d::TCPStore> make_tcp_store(const std::string& host
   return c10::make_intrusive<c10d::TCPStore>(host, options);
 }
 
-// Whether this process's stores run on libuv (for the log); false before the first.
+// Whether `store` runs on the libuv server (for the log).
 inline bool tcp_store_uses_libuv(const c10d::TCPStore& store) {
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
   return store.isLibUvBackend();

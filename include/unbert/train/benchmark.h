@@ -17,13 +17,13 @@
 
 namespace unbert {
 
-// "tiny": hidden 128, 2 + 2 layers, 2 heads; "base": bert-base, 12 + 12 layers.
-// Both use the attention aggregator, both levels and the bert-base vocabulary.
 // Calls per second of `step`, over at least `seconds` and two calls, after a
 // warm-up call (CUDA work included: the device is synchronized after each).
 double calls_per_second(const std::function<void()>& step, double seconds,
                         const torch::Device& device);
 
+// "tiny": hidden 128, 2 + 2 layers, 2 heads; "base": bert-base, 12 + 12 layers.
+// Both use the attention aggregator, both levels and the bert-base vocabulary.
 ModelShape benchmark_shape(const std::string& name);
 
 // The batch each shape is measured at unless told otherwise (tiny 32, base 8).
