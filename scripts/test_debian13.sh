@@ -57,6 +57,15 @@ make_root() {
   mv "$root.partial" "$root"
 }
 
+# Two runs on one chroot would mount over each other and unmount each other's
+# checkout; the second waits for the first (another UNBERT_DEBIAN13_ROOT runs beside it).
+mkdir -p "$(dirname "$root")"
+exec 9>"$root.lock"
+if ! flock -n 9; then
+  echo "test_debian13: another run is using $root; waiting for it (or set UNBERT_DEBIAN13_ROOT)" >&2
+  flock 9
+fi
+
 [ -x "$root/usr/bin/apt-get" ] || make_root
 
 # Inside, the checkout and ../shared sit side by side as they do here.

@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   try {
     init_logging(parse_log_level(log_level));
     set_threads(threads);
+    if (auto warning = oversubscribed_threads_warning(threads, hardware_threads()))
+      spdlog::warn("{}", *warning);
     if (auto warning = slow_blas_warning()) spdlog::warn("{}", *warning);
     for (auto& command : commands)
       if (command.app->parsed()) return command.run();

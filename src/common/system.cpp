@@ -1,6 +1,7 @@
 #include "unbert/common/system.h"
 
 #include <dlfcn.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -14,12 +15,25 @@
 namespace unbert {
 
 int hardware_threads() {
+  // The cores this process may run on (a container's or taskset's share), not the machine's.
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) > 0)
+    return CPU_COUNT(&allowed);
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);
 }
 
 void set_threads(int threads) {
   torch::set_num_threads(threads > 0 ? threads : hardware_threads());
+}
+
+std::optional<std::string> oversubscribed_threads_warning(int threads, int cores) {
+  if (threads <= cores) return std::nullopt;
+  return "--threads " + std::to_string(threads) + " is more than the " + std::to_string(cores) +
+         " cores this process may use: the threads take turns and every pass runs slower; use "
+         "--threads " +
+         std::to_string(cores) + " (or 0, all of them)";
 }
 
 std::optional<std::string> find_reference_blas(const std::string& proc_maps,

@@ -1,6 +1,9 @@
 // JSON <-> RunConfig through each section's visit().
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <type_traits>
@@ -63,6 +66,16 @@ struct Reader {
     out = value.get<double>();
   }
   static void read(const json& value, const std::string& key, int64_t& out) {
+    constexpr double kPastInt64 = 9223372036854775808.0;  // 2^63
+    const bool past_range =
+        (value.is_number_unsigned() &&
+         value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) ||
+        (value.is_number_float() && std::isfinite(value.get<double>()) &&
+         std::fabs(value.get<double>()) >= kPastInt64 &&
+         value.get<double>() == std::floor(value.get<double>()));
+    if (past_range)
+      throw ConfigError(key, value.dump() + " is too large for an integer (at most " +
+                                 std::to_string(std::numeric_limits<int64_t>::max()) + ")");
     bool whole_float =
         value.is_number_float() &&
         value.get<double>() == static_cast<double>(static_cast<int64_t>(value.get<double>()));
@@ -150,42 +163,102 @@ std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std
 }
 
 // nlohmann keeps the last of two equal keys; a config that says "train"
-// twice would lose the first silently. The parse callback sees each key.
+// twice would lose the first silently. The parser's events show each key.
 struct DuplicateKey {
   std::string path;
 };
 
-json parse_rejecting_duplicates(const std::string& text) {
-  std::vector<std::pair<std::set<std::string>, std::string>> objects;  // keys seen, last key
-  return json::parse(text, [&](int, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start) objects.emplace_back();
-    if (event == json::parse_event_t::object_end && !objects.empty()) objects.pop_back();
-    if (event == json::parse_event_t::key && !objects.empty()) {
-      std::string key = parsed.get<std::string>();
-      if (!objects.back().first.insert(key).second) {
-        std::string path;
-        for (std::size_t i = 0; i + 1 < objects.size(); ++i) path += objects[i].second + ".";
-        throw DuplicateKey{path + key};
-      }
-      objects.back().second = key;
-    }
-    return true;
-  });
+// An integer literal past uint64's range, which nlohmann would read as a
+// double: the error shows it as written.
+struct HugeInteger {
+  std::string path, text;
+};
+
+bool is_integer_literal(const std::string& text) {
+  const std::size_t digits = text.rfind('-', 0) == 0 ? 1 : 0;
+  return text.size() > digits && text.find_first_not_of("0123456789", digits) == std::string::npos;
 }
 
-// The line of the second `"name":` in the text (the duplicate's first).
-std::size_t line_of_second_key(const std::string& text, const std::string& name) {
-  const std::string quoted = "\"" + name + "\"";
-  std::size_t found = 0, seen = 0, at = 0;
-  while ((at = text.find(quoted, at)) != std::string::npos) {
-    std::size_t after = text.find_first_not_of(" \t\r\n", at + quoted.size());
-    if (after != std::string::npos && text[after] == ':' && ++seen == 2) {
-      found = at;
-      break;
-    }
-    at += quoted.size();
+bool is_integer_key(const std::string& key);
+
+// nlohmann's own tree builder, with the keys and number spellings looked at on the way.
+class CheckingSax {
+ public:
+  explicit CheckingSax(json& root) : tree_(root) {}
+  bool null() { return tree_.null(); }
+  bool boolean(bool value) { return tree_.boolean(value); }
+  bool number_integer(json::number_integer_t value) { return tree_.number_integer(value); }
+  bool number_unsigned(json::number_unsigned_t value) { return tree_.number_unsigned(value); }
+  bool number_float(json::number_float_t value, const std::string& text) {
+    if (is_integer_literal(text) && is_integer_key(path())) throw HugeInteger{path(), text};
+    return tree_.number_float(value, text);
   }
-  return seen == 2 ? line_and_column(text, found).first : 0;
+  bool string(std::string& value) { return tree_.string(value); }
+  bool binary(json::binary_t& value) { return tree_.binary(value); }
+  bool start_object(std::size_t size) {
+    objects_.emplace_back();
+    return tree_.start_object(size);
+  }
+  bool key(std::string& name) {
+    if (!objects_.back().first.insert(name).second) throw DuplicateKey{path(name)};
+    objects_.back().second = name;
+    return tree_.key(name);
+  }
+  bool end_object() {
+    objects_.pop_back();
+    return tree_.end_object();
+  }
+  bool start_array(std::size_t size) { return tree_.start_array(size); }
+  bool end_array() { return tree_.end_array(); }
+  bool parse_error(std::size_t position, const std::string& token,
+                   const nlohmann::detail::exception& error) {
+    return tree_.parse_error(position, token, error);
+  }
+
+ private:
+  // The dotted key of the value being read (`last` replaces the innermost key).
+  std::string path(const std::string& last = "") const {
+    std::string out;
+    for (std::size_t i = 0; i < objects_.size(); ++i) {
+      const std::string& part =
+          i + 1 == objects_.size() && !last.empty() ? last : objects_[i].second;
+      out += (out.empty() ? "" : ".") + part;
+    }
+    return out;
+  }
+
+  nlohmann::detail::json_sax_dom_parser<json> tree_;
+  std::vector<std::pair<std::set<std::string>, std::string>> objects_;  // keys seen, last key
+};
+
+json parse_checking_keys_and_numbers(const std::string& text) {
+  json root;
+  CheckingSax sax(root);
+  json::sax_parse(text, &sax);
+  return root;
+}
+
+std::string too_large(const std::string& key, const std::string& written) {
+  return "config key '" + key + "': " + written + " is too large for an integer (at most " +
+         std::to_string(std::numeric_limits<int64_t>::max()) + ")";
+}
+
+// The line of the nth `"name":` in the text (0 when there is none), and of
+// the first `"name": literal`.
+std::size_t line_of_key(const std::string& text, const std::string& name, int nth,
+                        const std::string& literal = "") {
+  const std::string quoted = "\"" + name + "\"";
+  int seen = 0;
+  for (std::size_t at = 0; (at = text.find(quoted, at)) != std::string::npos; at += quoted.size()) {
+    std::size_t after = text.find_first_not_of(" \t\r\n", at + quoted.size());
+    if (after == std::string::npos || text[after] != ':') continue;
+    std::size_t value = text.find_first_not_of(" \t\r\n", after + 1);
+    if (!literal.empty() &&
+        (value == std::string::npos || text.compare(value, literal.size(), literal) != 0))
+      continue;
+    if (++seen == nth) return line_and_column(text, at).first;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -197,10 +270,15 @@ json read_json_file(const std::string& path) {
   buffer << in.rdbuf();
   std::string text = buffer.str();
   try {
-    return parse_rejecting_duplicates(text);
+    return parse_checking_keys_and_numbers(text);
+  } catch (const HugeInteger& huge) {
+    const std::string name = huge.path.substr(huge.path.rfind('.') + 1);
+    const std::size_t line = line_of_key(text, name, 1, huge.text);
+    throw UsageError(path + (line ? ":" + std::to_string(line) : std::string()) + ": " +
+                     too_large(huge.path, huge.text));
   } catch (const DuplicateKey& duplicate) {
     const std::string name = duplicate.path.substr(duplicate.path.rfind('.') + 1);
-    const std::size_t line = line_of_second_key(text, name);
+    const std::size_t line = line_of_key(text, name, 2);
     throw UsageError(path + (line ? ":" + std::to_string(line) : std::string()) +
                      ": duplicate key '" + duplicate.path +
                      "' (JSON would keep only the last one); merge the two into one");
@@ -231,6 +309,8 @@ void apply_override(json& tree, const std::string& assignment) {
   } catch (const json::exception&) {
     value = text;  // a bare word such as `attention` or a path
   }
+  if (value.is_number_float() && is_integer_literal(text) && is_integer_key(key))
+    throw UsageError("--set: " + too_large(key, text));
   json* node = &tree;
   std::size_t start = 0;
   while (true) {
@@ -267,6 +347,21 @@ std::vector<ConfigKeyInfo> config_keys() {
   defaults.visit(lister);
   return rows;
 }
+
+namespace {
+
+// The config keys that hold integers (model.hidden_size, train.batch_size, ...).
+bool is_integer_key(const std::string& key) {
+  static const std::set<std::string> keys = [] {
+    std::set<std::string> out;
+    for (const auto& row : config_keys())
+      if (json::parse(row.default_value).is_number_integer()) out.insert(row.key);
+    return out;
+  }();
+  return keys.count(key) > 0;
+}
+
+}  // namespace
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   // Levenshtein distance with one rolling row.

@@ -85,6 +85,7 @@ int launch_local_workers(const LaunchPlan& plan) {
   sigemptyset(&forward.sa_mask);
   sigaction(SIGINT, &forward, nullptr);
   sigaction(SIGTERM, &forward, nullptr);
+  sigaction(SIGHUP, &forward, nullptr);
 
   std::vector<pid_t> pids;
   for (int rank = 0; rank < plan.workers; ++rank) pids.push_back(start_worker(plan, rank, port));
@@ -93,8 +94,8 @@ int launch_local_workers(const LaunchPlan& plan) {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   bool stopped = false;
   while (left > 0) {
-    // Ctrl-C reaches the workers from the terminal (one process group);
-    // passing it on would be a second Ctrl-C. A SIGTERM sent to the
+    // Ctrl-C and a hangup reach the workers from the terminal (one process
+    // group); passing them on would be a second signal. A SIGTERM sent to the
     // launcher alone is passed on. Each worker stops after its step.
     if (g_forward_signal.exchange(0) == SIGTERM)
       for (std::size_t r = 0; r < pids.size(); ++r)
@@ -133,6 +134,7 @@ int launch_local_workers(const LaunchPlan& plan) {
   }
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);
   return code;
 }
 

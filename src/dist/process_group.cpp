@@ -34,12 +34,6 @@ std::string first_line(const std::string& text) {
 
 namespace {
 
-UsageError bad_interface(const std::string& iface, const std::string& why) {
-  return UsageError("distributed: GLOO_SOCKET_IFNAME=" + iface +
-                    " is not a network interface Gloo can use here (" + why +
-                    "); name one from 'ip -brief address', or unset it");
-}
-
 constexpr auto kBeat = std::chrono::milliseconds(1000);
 
 std::string beat_key(int rank) {
@@ -191,11 +185,15 @@ c10::intrusive_ptr<compat::C10dBackend> make_backend(const World& world,
   if (const char* iface = std::getenv("GLOO_SOCKET_IFNAME")) {
     // Gloo leaks its getifaddrs() list when the name is unknown (LeakSanitizer
     // reports it), so an unknown name never reaches it.
-    if (if_nametoindex(iface) == 0) throw bad_interface(iface, "no interface of that name");
+    if (if_nametoindex(iface) == 0)
+      throw UsageError("distributed: GLOO_SOCKET_IFNAME=" + std::string(iface) +
+                       " names no interface here; name one from 'ip -brief address'");
     try {
       options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(iface));
     } catch (const std::exception& e) {
-      throw bad_interface(iface, first_line(e.what()));
+      throw UsageError("distributed: GLOO_SOCKET_IFNAME=" + std::string(iface) +
+                       " is not a network interface Gloo can use here (" + first_line(e.what()) +
+                       "); name one from 'ip -brief address', or unset it");
     }
   } else if (loopback(world.master_addr))
     options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));

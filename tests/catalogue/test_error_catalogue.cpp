@@ -312,7 +312,12 @@ std::vector<Entry> catalogue() {
            if (rank == 1) ProcessGroup group(world, torch::kCPU);
          });
        }},
-      {"dist/process_group.cpp", "); name one from 'ip -brief address', or unset it",
+      {"dist/process_group.cpp",
+       "); name one from 'ip -brief address', or unset it",
+       {},
+       "an interface that exists but that Gloo cannot bind (no address): making one needs "
+       "network administration rights a test does not have; an unknown name is the row below"},
+      {"dist/process_group.cpp", " names no interface here; name one from 'ip -brief address'",
        [] {
          setenv("GLOO_SOCKET_IFNAME", "no-such-if0", 1);
          std::string text = two_ranks([](int rank, int port) {
@@ -474,6 +479,11 @@ std::vector<Entry> catalogue() {
       {"config/config_json.cpp", "' (JSON would keep only the last one); merge the two into one",
        [] {
          return error_of([] { load_config(put("dup.json", R"({"train": {}, "train": {}})"), {}); });
+       }},
+      {"config/config_json.cpp", " is too large for an integer (at most ",
+       [] {
+         return error_of(
+             [] { load_config(std::nullopt, {"model.hidden_size=99999999999999999999"}); });
        }},
       {"config/config_json.cpp", ": invalid JSON: ",
        [] { return error_of([] { load_config(put("bad.json", "{,}"), {}); }); }},

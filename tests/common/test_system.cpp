@@ -19,6 +19,17 @@ TEST(System, DetectsReferenceBlasFromProcessMaps) {
   EXPECT_FALSE(find_reference_blas("", false).has_value());
 }
 
+// --threads 999 on 2 cores once ran 45x slower without a word.
+TEST(System, MoreThreadsThanCoresIsAWarningThatNamesBoth) {
+  EXPECT_FALSE(oversubscribed_threads_warning(0, 2));  // 0 = all cores
+  EXPECT_FALSE(oversubscribed_threads_warning(2, 2));
+  auto warning = oversubscribed_threads_warning(999, 2);
+  ASSERT_TRUE(warning);
+  EXPECT_NE(warning->find("--threads 999 is more than the 2 cores"), std::string::npos) << *warning;
+  EXPECT_NE(warning->find("use --threads 2"), std::string::npos) << *warning;
+  EXPECT_GE(hardware_threads(), 1);
+}
+
 TEST(BuildInfo, ReadsTheKernelsAndOneDnnFromAtensSummary) {
   const std::string config =
       "PyTorch built with:\n  - GCC 12.2\n  - CPU capability usage: AVX512\n  - Build settings: "

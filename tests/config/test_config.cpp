@@ -1,3 +1,5 @@
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "test_util.h"
@@ -161,6 +163,41 @@ TEST(Config, FuzzFindingsAreClearErrors) {
 
 namespace unbert {
 namespace {
+
+// Integers past int64's range were reported wrapped (18446744073709551615 as
+// -1: "must be >= 1") or with the wrong reason (99999999999999999999, past
+// uint64, as "expected an integer, got a number (1e+20)").
+TEST(Config, IntegersPastTheRangeAreShownAsWrittenAndCalledTooLarge) {
+  for (const std::string number : {"9223372036854775808", "18446744073709551615",
+                                   "99999999999999999999", "-99999999999999999999"}) {
+    const std::string error =
+        test::error_of([&] { load_config(std::nullopt, {"model.hidden_size=" + number}); });
+    EXPECT_NE(
+        error.find("config key 'model.hidden_size': " + number + " is too large for an integer"),
+        std::string::npos)
+        << error;
+    test::TempDir dir;
+    const std::string file = test::error_of([&] {
+      load_config(
+          dir.write("big.json", "{\"name\": \"x\",\n \"train\": {\"batch_size\": " + number + "}}"),
+          {});
+    });
+    EXPECT_NE(file.find("big.json:2: config key 'train.batch_size': " + number + " is too large"),
+              std::string::npos)
+        << file;
+  }
+  EXPECT_NE(test::error_of([] {
+              load_config(std::nullopt, {"train.seed=1e30"});
+            }).find("config key 'train.seed': 1e+30 is too large for an integer"),
+            std::string::npos);
+  // A double key takes a long integer literal as the number it is.
+  EXPECT_NE(test::error_of([] {
+              load_config(std::nullopt, {"train.lr=99999999999999999999"});
+            }).find("config key 'train.lr': must be in (0, 10]"),
+            std::string::npos);
+  EXPECT_EQ(load_config(std::nullopt, {"train.seed=9223372036854775807"}).train.seed,
+            std::numeric_limits<int64_t>::max());
+}
 
 // train.lr=1e38 reached LibTorch, which stopped with "value cannot be
 // converted to type float without overflow", naming no key.

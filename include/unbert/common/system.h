@@ -6,12 +6,15 @@
 
 namespace unbert {
 
-// Number of hardware threads (at least 1).
+// Number of cores this process may run on (its CPU affinity; at least 1).
 int hardware_threads();
 
 // Sets LibTorch's (and so OpenMP's and OpenBLAS's) thread count. 0 means all
 // cores. Debian's LibTorch starts with 1 thread, so this is always called.
 void set_threads(int threads);
+
+// A warning when --threads asks for more threads than `cores`, else empty.
+std::optional<std::string> oversubscribed_threads_warning(int threads, int cores);
 
 // Classifies the BLAS library mapped into this process from the text of
 // /proc/self/maps and whether an OpenBLAS/BLIS/MKL entry point is loaded.

@@ -147,10 +147,11 @@ class Server {
 }  // namespace
 
 int main() {
-  // Ctrl-C reaches the whole foreground process group: unbert finishes its
-  // step and checkpoints, so its helper must not die under it. The helper
-  // ends when unbert closes its stdin, or with unbert (end of file).
+  // Ctrl-C and a terminal's hangup reach the whole foreground process group:
+  // unbert finishes its step and checkpoints, so its helper must not die under
+  // it. The helper ends when unbert closes its stdin, or with unbert (end of file).
   std::signal(SIGINT, SIG_IGN);
+  std::signal(SIGHUP, SIG_IGN);
   Server server;
   std::string request;
   while (read_frame(&request))
