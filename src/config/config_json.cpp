@@ -188,7 +188,12 @@ class CheckingSax {
   bool null() { return tree_.null(); }
   bool boolean(bool value) { return tree_.boolean(value); }
   bool number_integer(json::number_integer_t value) { return tree_.number_integer(value); }
-  bool number_unsigned(json::number_unsigned_t value) { return tree_.number_unsigned(value); }
+  bool number_unsigned(json::number_unsigned_t value) {
+    if (value > static_cast<json::number_unsigned_t>(std::numeric_limits<int64_t>::max()) &&
+        is_integer_key(path()))
+      throw HugeInteger{path(), std::to_string(value)};
+    return tree_.number_unsigned(value);
+  }
   bool number_float(json::number_float_t value, const std::string& text) {
     if (is_integer_literal(text) && is_integer_key(path())) throw HugeInteger{path(), text};
     return tree_.number_float(value, text);
@@ -210,8 +215,8 @@ class CheckingSax {
   }
   bool start_array(std::size_t size) { return tree_.start_array(size); }
   bool end_array() { return tree_.end_array(); }
-  bool parse_error(std::size_t position, const std::string& token,
-                   const nlohmann::detail::exception& error) {
+  template <class Exception>  // its own type, so that the caller still sees the line and column
+  bool parse_error(std::size_t position, const std::string& token, const Exception& error) {
     return tree_.parse_error(position, token, error);
   }
 
