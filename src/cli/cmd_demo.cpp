@@ -136,7 +136,8 @@ int run_demo(const DemoOptions& o) {
   spdlog::info("[demo] 2/5 tokenizer and 3/5 training ({})", config_file);
   TrainOptions train;
   train.config.path = config_file;
-  train.remember_latest = false;  // nothing outside --out
+  train.remember_latest = false;                // nothing outside --out
+  train.command_line = process_command_line();  // the manifest says what made the run
   TrainResult trained = train_run(train);
 
   spdlog::info("[demo] 4/5 evaluating on dev");

@@ -21,7 +21,7 @@ struct InspectOptions {
   ConfigOptions config;
   std::string run_dir;  // a run's own config instead of --config
   std::string split = "dev";
-  uint64_t impression = 0;
+  std::string impression;  // as written in behaviors.tsv
 };
 
 void print_sequence(const PackedSequence& s, const Tokenizer& tokenizer) {
@@ -50,8 +50,7 @@ int run_inspect(const InspectOptions& o) {
   for (std::size_t i = 0; i < behaviors.size() && row == behaviors.size(); ++i)
     if (behaviors[i].id == o.impression) row = i;
   if (row == behaviors.size())
-    throw UsageError("inspect: impression " + std::to_string(o.impression) + " is not in " +
-                     behaviors.path());
+    throw UsageError("inspect: impression " + o.impression + " is not in " + behaviors.path());
   auto tokenizer = prepare_tokenizer(config.text, mind.news);
   NewsTokens tokens =
       cached_news_tokens(mind.news, *tokenizer, config.text.use_abstract, config.data.cache_dir);

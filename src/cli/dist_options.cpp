@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "unbert/cli/command.h"
+#include "unbert/common/error.h"
 #include "unbert/common/process.h"
 #include "unbert/dist/launcher.h"
 
@@ -41,7 +42,20 @@ World DistOptions::world() const {
 }
 
 std::optional<int> DistOptions::launch_workers() const {
-  if (nproc_per_node <= 1 || std::getenv("RANK") != nullptr) return std::nullopt;
+  if (nproc_per_node <= 1) return std::nullopt;
+  // The launcher sets each worker's rank itself: anything else saying which
+  // rank this is would be obeyed in part, then wait out the timeout.
+  if (overrides.rank || overrides.size)
+    throw UsageError(std::string("--nproc-per-node starts the ranks itself; drop ") +
+                     (overrides.rank ? "--rank" : "--world-size") +
+                     " (it is for a process started by hand or by torchrun)");
+  for (const char* name : {"RANK", "WORLD_SIZE", "LOCAL_RANK"})
+    if (const char* value = std::getenv(name))
+      throw UsageError("--nproc-per-node " + std::to_string(nproc_per_node) + ", but " + name +
+                       "=" + value +
+                       " is set in the environment (left from another job, or torchrun already "
+                       "started this process); unset RANK WORLD_SIZE LOCAL_RANK, or drop "
+                       "--nproc-per-node under torchrun");
   LaunchPlan plan;
   plan.workers = nproc_per_node;
   plan.master_port = overrides.master_port.value_or(0);
@@ -53,7 +67,6 @@ std::optional<int> DistOptions::launch_workers() const {
     plan.arguments.insert(plan.arguments.begin() + 1,
                           {"--threads", std::to_string(std::max(1, cores / nproc_per_node))});
   }
-  if (overrides.timeout_s) plan.grace = std::chrono::seconds(*overrides.timeout_s + 60);
   return launch_local_workers(plan);
 }
 

@@ -59,7 +59,13 @@ void write_dir_atomic(const std::string& dir, const std::function<void(const std
   std::string temporary = dir + ".tmp", old = dir + ".old";
   fs::remove_all(temporary);
   fs::create_directories(temporary);
-  fill(temporary);
+  try {
+    fill(temporary);
+  } catch (...) {
+    std::error_code ignored;  // a full disk: give the space back
+    fs::remove_all(temporary, ignored);
+    throw;
+  }
   std::error_code error;
   if (fs::exists(dir)) {
     fs::remove_all(old);

@@ -1,4 +1,8 @@
 // Every rule on config values, one sentence each.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
@@ -24,6 +28,29 @@ void validate_device(const std::string& device) {
   throw ConfigError("device", "expected auto, cpu, cuda or cuda:N, got \"" + device + "\"");
 }
 
+constexpr int64_t kMaxWidth = 65536, kMaxLayers = 1024;
+
+// The weights alone (fp32) must fit in this machine's memory; training needs
+// about four times that (gradients, Adam's two moments).
+void check_weights_fit(const RunConfig& c) {
+  const ModelConfig& m = c.model;
+  const double h = static_cast<double>(m.hidden_size), i = static_cast<double>(m.intermediate_size);
+  const double vocab = std::max<double>(30522, static_cast<double>(c.text.spm_vocab_size));
+  const double layer = 4 * h * h + 2 * h * i + 9 * h + i;  // attention, feed-forward, norms
+  const double layers = static_cast<double>(m.num_layers + m.news_level.layers);
+  const double bytes =
+      4 * (vocab * h + static_cast<double>(m.max_position_embeddings) * h + layers * layer);
+  const double memory =
+      static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+  if (memory <= 0 || bytes <= memory) return;
+  char text[160];
+  std::snprintf(text, sizeof text,
+                "a model of these sizes needs %.1f GB for its weights alone, more than this "
+                "machine's %.1f GB of memory; choose smaller sizes",
+                bytes / 1e9, memory / 1e9);
+  throw ConfigError("model.hidden_size / model.intermediate_size / model.num_layers", text);
+}
+
 }  // namespace
 
 void validate(const RunConfig& c) {
@@ -47,6 +74,16 @@ void validate(const RunConfig& c) {
 
   const ModelConfig& m = c.model;
   require(m.hidden_size >= 1, "model.hidden_size", "must be >= 1", m.hidden_size);
+  // Past these a size is a typo, and LibTorch's allocator would fail naming
+  // no key (BERT-large is 1024 / 4096 / 24).
+  require(m.hidden_size <= kMaxWidth, "model.hidden_size", "must be <= 65536", m.hidden_size);
+  require(m.intermediate_size <= 4 * kMaxWidth, "model.intermediate_size", "must be <= 262144",
+          m.intermediate_size);
+  require(m.num_layers <= kMaxLayers, "model.num_layers", "must be <= 1024", m.num_layers);
+  require(m.news_level.layers <= kMaxLayers, "model.news_level.layers", "must be <= 1024",
+          m.news_level.layers);
+  require(m.max_position_embeddings <= kMaxWidth, "model.max_position_embeddings",
+          "must be <= 65536", m.max_position_embeddings);
   require(m.num_heads >= 1, "model.num_heads", "must be >= 1", m.num_heads);
   require(m.hidden_size % m.num_heads == 0, "model.num_heads",
           "must divide model.hidden_size (" + std::to_string(m.hidden_size) + ")", m.num_heads);
@@ -56,6 +93,7 @@ void validate(const RunConfig& c) {
   require(m.attention_dropout >= 0 && m.attention_dropout < 1, "model.attention_dropout",
           "must be in [0, 1)", m.attention_dropout);
   require(m.layer_norm_eps > 0, "model.layer_norm_eps", "must be > 0", m.layer_norm_eps);
+  check_weights_fit(c);
   require(m.news_level.layers >= 0, "model.news_level.layers", "must be >= 0", m.news_level.layers);
   require(m.news_level.layers >= 1 || m.level == MatchLevel::Word, "model.news_level.layers",
           "must be >= 1 unless model.level is \"word\"", m.news_level.layers);
@@ -88,6 +126,7 @@ void validate(const RunConfig& c) {
   require(r.grad_clip >= 0, "train.grad_clip", "must be >= 0 (0 = off)", r.grad_clip);
   require(r.seed >= 0, "train.seed", "must be >= 0", r.seed);
   require(r.eval_every >= 0, "train.eval_every", "must be >= 0", r.eval_every);
+  require(r.save_every >= 0, "train.save_every", "must be >= 0", r.save_every);
   require(r.eval_impressions >= 0, "train.eval_impressions", "must be >= 0", r.eval_impressions);
   require(r.keep >= 1, "train.keep", "must be >= 1", r.keep);
   require(r.log_every >= 1, "train.log_every", "must be >= 1", r.log_every);

@@ -31,7 +31,7 @@ struct ParsedChunk {
   std::vector<std::size_t> skipped_lines;
   bool all_labeled = true;
 
-  std::vector<uint64_t> ids;
+  std::vector<std::string_view> ids;
   std::vector<std::string_view> users;
   std::vector<int64_t> times;
   std::vector<uint32_t> local_lines;
@@ -46,15 +46,9 @@ struct ParsedChunk {
   std::vector<int8_t> labels;
 };
 
-bool parse_uint(std::string_view text, uint64_t* out) {
-  if (text.empty() || text.size() > 19) return false;
-  uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + static_cast<uint64_t>(c - '0');
-  }
-  *out = value;
-  return true;
+bool is_whole_number(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 template <class F>
@@ -193,9 +187,8 @@ class ChunkParser {
       return "expected 5 tab-separated fields (impression_id, user_id, time, history, "
              "impressions), got " +
              std::to_string(count) + " (is this a MIND behaviors.tsv?)";
-    uint64_t id = 0;
     if (f[0].empty()) return "empty impression id";
-    if (!parse_uint(f[0], &id)) return "impression id " + quoted(f[0]) + " is not a whole number";
+    if (!is_whole_number(f[0])) return "impression id " + quoted(f[0]) + " is not a whole number";
     if (f[1].empty()) return "empty user id";
     auto time = parse_mind_time(f[2]);
     if (!time) return "time " + quoted(f[2]) + " is not like 11/15/2019 8:55:22 AM";
@@ -210,7 +203,7 @@ class ChunkParser {
       return "";
     }
     out_.all_labeled = out_.all_labeled && labeled;
-    out_.ids.push_back(id);
+    out_.ids.push_back(f[0]);
     out_.users.push_back(f[1]);
     out_.times.push_back(*time);
     out_.local_lines.push_back(static_cast<uint32_t>(out_.lines));
@@ -244,6 +237,21 @@ std::vector<ParsedChunk> split_chunks(std::string_view text, std::size_t chunks)
   return out;
 }
 
+// The scorer matches predictions to impressions by id: two impressions with
+// one id would make a submission that cannot be scored.
+void check_unique_ids(const Behaviors& b) {
+  std::unordered_map<std::string_view, uint32_t> first_line;
+  first_line.reserve(b.size());
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    Impression imp = b[i];
+    auto [it, added] = first_line.emplace(imp.id, imp.line);
+    if (!added)
+      throw DataError(b.path(), imp.line,
+                      "impression id " + quoted(imp.id) + " already appears at line " +
+                          std::to_string(it->second) + "; impression ids must be unique");
+  }
+}
+
 }  // namespace
 
 // Appends parsed chunks in file order (a friend of Behaviors).
@@ -252,12 +260,14 @@ struct BehaviorsBuilder {
   std::unordered_map<std::string_view, uint32_t> history_index;
 
   void reserve(const std::vector<ParsedChunk>& chunks) {
-    std::size_t rows = 0, candidates = 0;
+    std::size_t rows = 0, candidates = 0, id_bytes = 0;
     for (const auto& c : chunks) {
       rows += c.ids.size();
       candidates += c.candidate_news.size();
+      for (std::string_view id : c.ids) id_bytes += id.size();
     }
-    b.ids_.reserve(rows);
+    b.id_text_.reserve(id_bytes);
+    b.id_ends_.reserve(rows);
     b.user_.reserve(rows);
     b.time_.reserve(rows);
     b.line_.reserve(rows);
@@ -281,7 +291,8 @@ struct BehaviorsBuilder {
     }
     uint64_t candidate_base = b.candidate_news_.size();
     for (std::size_t r = 0; r < c.ids.size(); ++r) {
-      b.ids_.push_back(c.ids[r]);
+      b.id_text_ += c.ids[r];
+      b.id_ends_.push_back(b.id_text_.size());
       b.user_.push_back(b.users_.intern(c.users[r]));
       b.time_.push_back(c.times[r]);
       b.line_.push_back(static_cast<uint32_t>(line_base + c.local_lines[r]));
@@ -348,7 +359,8 @@ Behaviors Behaviors::load(const std::string& path, NewsTable& news, const LoadOp
     builder.append(c, line_base, out);
     line_base += lines;
   }
-  b.labeled_ = b.labeled_ && !b.ids_.empty();
+  b.labeled_ = b.labeled_ && b.size() > 0;
+  check_unique_ids(b);
 #ifdef __GLIBC__
   malloc_trim(0);  // hand the chunks' freed memory back to the system
 #endif
@@ -358,8 +370,9 @@ Behaviors Behaviors::load(const std::string& path, NewsTable& news, const LoadOp
 Impression Behaviors::operator[](std::size_t i) const {
   uint32_t h = history_of_[i];
   uint64_t c0 = candidate_offsets_[i], c1 = candidate_offsets_[i + 1];
+  uint64_t id0 = i == 0 ? 0 : id_ends_[i - 1];
   return Impression{
-      ids_[i],
+      std::string_view(id_text_).substr(id0, id_ends_[i] - id0),
       user_[i],
       time_[i],
       line_[i],

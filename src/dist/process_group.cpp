@@ -55,6 +55,54 @@ c10::intrusive_ptr<c10d::TCPStore> open_store(const World& world, bool server,
   return compat::make_tcp_store(world.master_addr, options);
 }
 
+bool is_timeout(const std::string& detail) {
+  std::string said = detail;
+  for (char& c : said) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return said.find("timed out") != std::string::npos || said.find("timeout") != std::string::npos;
+}
+
+constexpr auto kWaitNote = std::chrono::seconds(10);  // how often a waiting rank says so
+
+std::string seconds_left(std::chrono::steady_clock::time_point deadline) {
+  const auto left =
+      std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
+  return std::to_string(std::max<int64_t>(0, left.count()));
+}
+
+// A rank other than 0 connects in short tries, so that it can say it is
+// waiting for the master instead of being silent for the whole timeout.
+c10::intrusive_ptr<c10d::TCPStore> join_store(const World& world) {
+  if (world.main()) return open_store(world, true, world.timeout);  // listens; returns at once
+  const auto deadline = std::chrono::steady_clock::now() + world.timeout;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    try {
+      return open_store(world, false,
+                        std::max(std::chrono::milliseconds(100),
+                                 std::min<std::chrono::milliseconds>(left, kWaitNote)));
+    } catch (const std::exception& e) {
+      if (!is_timeout(e.what()) || std::chrono::steady_clock::now() >= deadline) throw;
+      spdlog::info("[dist] rank {}: waiting for the master at {}:{} (gives up in {} s)", world.rank,
+                   world.master_addr, world.master_port, seconds_left(deadline));
+    }
+  }
+}
+
+std::string joined_key(int rank) {
+  return "unbert/joined/" + std::to_string(rank);
+}
+
+std::string rank_list(const std::vector<int>& ranks) {
+  std::string out;
+  for (int r : ranks) out += (out.empty() ? "rank " : ", rank ") + std::to_string(r);
+  return out;
+}
+
+std::vector<uint8_t> bytes_of(const std::string& text) {
+  return {text.begin(), text.end()};
+}
+
 // Each rank adds to its counter every second on its own store connection
 // (c10d's store client is not shared between threads). A rank that stopped
 // counting is gone; the store itself lives in rank 0.
@@ -102,6 +150,7 @@ struct ProcessGroup::Impl {
   c10::intrusive_ptr<compat::C10dBackend> backend;
   std::string backend_name;
   std::unique_ptr<Heartbeat> heartbeat;
+  std::string advice = "see each rank's unbert.rank<N>.log";
 
   // Which ranks stopped beating over a few beats, as words for an error.
   std::string missing_ranks() {
@@ -131,9 +180,7 @@ struct ProcessGroup::Impl {
     const std::string who = missing_ranks();
     throw Error("distributed: " + std::string(what) + " failed on rank " +
                 std::to_string(world.rank) + " of " + std::to_string(world.size) + ": " + who +
-                " (" + first_line(detail) +
-                "); the last checkpoint is intact; see each rank's "
-                "unbert.rank<N>.log, then resume with --resume");
+                " (" + first_line(detail) + "); " + advice);
   }
 
   // Starts a collective; a failure to start is reported as one that ran.
@@ -176,11 +223,7 @@ c10::intrusive_ptr<compat::C10dBackend> make_backend(const World& world,
     return c10::make_intrusive<c10d::ProcessGroupNCCL>(prefixed, world.rank, world.size, options);
   }
 #endif
-  if (device.is_cuda())
-    throw UsageError(
-        "--device " + device.str() +
-        " across processes needs NCCL, and this build has no c10d NCCL; build against a CUDA "
-        "LibTorch with NCCL headers, or train with --device cpu");
+  (void)device;  // Gloo takes CPU tensors; a CUDA device was refused before joining
   auto options = c10d::ProcessGroupGloo::Options::create(world.timeout);
   if (const char* iface = std::getenv("GLOO_SOCKET_IFNAME")) {
     // Gloo leaks its getifaddrs() list when the name is unknown (LeakSanitizer
@@ -208,11 +251,6 @@ bool contains(const std::string& text, const char* part) {
   return text.find(part) != std::string::npos;
 }
 
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // c10d retries a host name that does not resolve until its timeout, and then
 // reports a timeout; a name the resolver says cannot exist is an error now.
 void check_master_resolves(const World& world) {
@@ -238,8 +276,7 @@ void check_master_resolves(const World& world) {
     throw Error("distributed: rank 0 cannot listen on " + where +
                 ": the port is in use (another job?); set MASTER_PORT (or --master-port) to a "
                 "free port");
-  const std::string said = lower(detail);
-  const bool timed_out = contains(said, "timed out") || contains(said, "timeout");
+  const bool timed_out = is_timeout(detail);
   if (timed_out && world.main())
     throw Error("distributed: rank 0 (the master, at " + where + ") waited " +
                 std::to_string(world.timeout.count()) + " s for the other ranks (" +
@@ -255,6 +292,72 @@ void check_master_resolves(const World& world) {
               "; check MASTER_ADDR / MASTER_PORT (for rank 0 the host must be this machine)");
 }
 
+// Leaf keys of a JSON object as "a.b.c" -> value.
+void flatten(const nlohmann::json& node, const std::string& prefix,
+             std::map<std::string, nlohmann::json>* out) {
+  if (!node.is_object() || node.empty()) {
+    (*out)[prefix] = node;
+    return;
+  }
+  for (const auto& [key, value] : node.items())
+    flatten(value, prefix.empty() ? key : prefix + "." + key, out);
+}
+
+// "KEY is A here, B on rank 0" for the first key that differs, else "".
+std::string first_difference(const nlohmann::json& mine, const nlohmann::json& theirs) {
+  std::map<std::string, nlohmann::json> a, b;
+  flatten(mine, "", &a);
+  flatten(theirs, "", &b);
+  for (auto& [key, value] : b) a.emplace(key, nullptr);  // keys only rank 0 has
+  for (const auto& [key, value] : a) {
+    auto other = b.find(key);
+    const nlohmann::json there = other == b.end() ? nlohmann::json() : other->second;
+    if (value != there)
+      return key + " is " + (value.is_null() ? "absent" : value.dump()) + " here, " +
+             (there.is_null() ? "absent" : there.dump()) + " on rank 0";
+  }
+  return "";
+}
+
+// Every rank marks itself joined, then waits for the rest, saying so every
+// few seconds: Gloo would wait silently for the whole timeout.
+void wait_for_peers(c10d::TCPStore& store, const World& world) {
+  const auto deadline = std::chrono::steady_clock::now() + world.timeout;
+  auto next_note = std::chrono::steady_clock::now() + kWaitNote / 2;
+  std::vector<int> missing;
+  try {
+    store.set(joined_key(world.rank), bytes_of("1"));
+    while (true) {
+      missing.clear();
+      for (int r = 0; r < world.size; ++r)
+        if (!store.check({joined_key(r)})) missing.push_back(r);
+      if (missing.empty()) return;
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) break;
+      if (now >= next_note) {
+        spdlog::info(
+            "[dist] rank {}: waiting for {} to join at {}:{} ({} of {} here; gives up in "
+            "{} s)",
+            world.rank, rank_list(missing), world.master_addr, world.master_port,
+            world.size - static_cast<int>(missing.size()), world.size, seconds_left(deadline));
+        next_note = now + kWaitNote;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  } catch (const std::exception& e) {
+    throw_rendezvous_error(world, e.what());
+  }
+  const std::string where = world.master_addr + ":" + std::to_string(world.master_port);
+  const std::string who = world.main() ? "rank 0 (the master, at " + where + ")"
+                                       : "rank " + std::to_string(world.rank) +
+                                             " (joined at the master, " + where + ")";
+  throw Error("distributed: " + who + " waited " + std::to_string(world.timeout.count()) +
+              " s for the other ranks: " + rank_list(missing) + " never joined (" +
+              std::to_string(world.size - static_cast<int>(missing.size())) + " of " +
+              std::to_string(world.size) + " did); check that all " + std::to_string(world.size) +
+              " ranks were started with MASTER_ADDR / MASTER_PORT pointing here");
+}
+
 }  // namespace
 
 bool ProcessGroup::available() {
@@ -266,10 +369,21 @@ ProcessGroup::ProcessGroup(const World& world, const torch::Device& device)
   impl_->world = world;
   if (!world.distributed() && !world.launched) return;
   check_master_resolves(world);
+#if !defined(UNBERT_C10D_NCCL)
+  if (device.is_cuda())  // said before waiting for peers that would meet for nothing
+    throw UsageError(
+        "--device " + device.str() +
+        " across processes needs NCCL, and this build has no c10d NCCL; build against a CUDA "
+        "LibTorch with NCCL headers, or train with --device cpu");
+#endif
   try {
-    impl_->store = open_store(world, world.main(), world.timeout);
-    // Gloo and NCCL meet their peers through the store: a rank that never
-    // comes is a timeout here.
+    impl_->store = join_store(world);
+  } catch (const std::exception& e) {
+    throw_rendezvous_error(world, e.what());
+  }
+  wait_for_peers(*impl_->store, world);
+  try {
+    // Gloo and NCCL meet their peers through the store.
     impl_->backend = make_backend(world, impl_->store, device, &impl_->backend_name);
   } catch (const UsageError&) {
     throw;
@@ -329,6 +443,45 @@ void ProcessGroup::barrier(const char* what) {
   impl_->wait(impl_->start(what, [&] { return impl_->backend->barrier(); }), what);
 }
 
+void ProcessGroup::agree(const std::string& what, const nlohmann::json& facts) {
+  if (!impl_->store) return;
+  const std::string prefix = "unbert/agree/" + what + "/";
+  c10d::TCPStore& store = *impl_->store;
+  try {
+    if (main()) store.set(prefix + "0", bytes_of(facts.dump()));
+    std::string verdict;
+    if (!main()) {
+      const std::vector<uint8_t> theirs = store.get(prefix + "0");
+      verdict = first_difference(facts, nlohmann::json::parse(theirs.begin(), theirs.end()));
+      if (!verdict.empty())
+        verdict =
+            "rank " + std::to_string(rank()) + "'s " + what + " differs from rank 0's: " + verdict;
+    }
+    store.set(prefix + "verdict/" + std::to_string(rank()), bytes_of(verdict));
+    for (int r = 0; r < size(); ++r) {
+      const std::vector<uint8_t> said = store.get(prefix + "verdict/" + std::to_string(r));
+      if (!said.empty() && verdict.empty()) verdict.assign(said.begin(), said.end());
+    }
+    // Rank 0 holds the store: it stays until every rank has read the verdicts.
+    store.add(prefix + "read", 1);
+    const auto deadline = std::chrono::steady_clock::now() + world_.timeout;
+    while (main() && store.add(prefix + "read", 0) < size() &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (verdict.empty()) return;
+    throw UsageError("distributed: " + verdict +
+                     "; start every rank with the same config, data and unbert build");
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::exception& e) {
+    impl_->failed("agreement on the setup", e.what());
+  }
+}
+
+void ProcessGroup::set_failure_advice(std::string advice) {
+  impl_->advice = std::move(advice);
+}
+
 void ProcessGroup::Pending::wait() {
   if (!impl_) return;
   auto impl = std::move(impl_);
@@ -363,6 +516,8 @@ std::vector<torch::Tensor> ProcessGroup::allgather(const torch::Tensor& mine, co
   return {mine};
 }
 void ProcessGroup::barrier(const char*) {}
+void ProcessGroup::agree(const std::string&, const nlohmann::json&) {}
+void ProcessGroup::set_failure_advice(std::string) {}
 void ProcessGroup::Pending::wait() {}
 
 #endif

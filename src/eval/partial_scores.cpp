@@ -50,8 +50,8 @@ PartialScores::PartialScores(std::string path, std::string key, bool resume)
           path_);
     } else if (bytes.compare(0, header.size(), header) != 0) {
       throw UsageError(path_ +
-                       ": these partial scores are of another checkpoint, split, batch size or "
-                       "number of ranks (" +
+                       ": these partial scores are of another checkpoint (or other weights at its "
+                       "path), split, batch size or number of ranks (" +
                        bytes.substr(0, std::min<std::size_t>(bytes.find('\n'), 300)) +
                        "); resume with the same ones, or run without --resume to start afresh");
     } else {
@@ -92,6 +92,22 @@ void PartialScores::append(const std::vector<std::size_t>& slots, const float* v
   out_.flush();
   check_written(out_, path_);
   ++batches_;
+}
+
+void PartialScores::discard_other_layouts(const std::string& folder, int ranks) {
+  std::error_code missing;
+  const std::string mine = "-of-" + std::to_string(ranks) + ".scores";
+  for (const auto& entry : fs::directory_iterator(folder, missing)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > mine.size() &&
+        name.compare(name.size() - mine.size(), mine.size(), mine) == 0)
+      continue;
+    spdlog::info(
+        "[predict] {}: partial scores of an attempt with another number of ranks; a {}-rank "
+        "attempt cannot continue them, so they are deleted",
+        entry.path().string(), ranks);
+    fs::remove_all(entry.path(), missing);
+  }
 }
 
 void PartialScores::remove_all() {

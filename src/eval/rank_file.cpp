@@ -1,7 +1,9 @@
 #include "unbert/eval/rank_file.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
+#include <limits>
 #include <numeric>
 
 #include "unbert/common/error.h"
@@ -9,35 +11,96 @@
 namespace unbert {
 namespace {
 
-std::string trim(const std::string& text) {
-  auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return "";
-  auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
+constexpr std::size_t kMaxDigits = 18;  // fits int64 with room: no rank or label is larger
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r';
 }
 
-// Parses "[a,b,c]" (spaces allowed around items) into integers.
-bool parse_list(const std::string& text, std::vector<int64_t>* out) {
-  if (text.size() < 2 || text.front() != '[' || text.back() != ']') return false;
-  std::string body = text.substr(1, text.size() - 2);
-  if (trim(body).empty()) return true;
+// Python's str.split(): fields between runs of whitespace.
+std::vector<std::string_view> split_fields(std::string_view line) {
+  std::vector<std::string_view> fields;
   std::size_t pos = 0;
-  while (pos <= body.size()) {
+  while (pos < line.size()) {
+    while (pos < line.size() && is_space(line[pos])) ++pos;
+    std::size_t end = pos;
+    while (end < line.size() && !is_space(line[end])) ++end;
+    if (end > pos) fields.push_back(line.substr(pos, end - pos));
+    pos = end;
+  }
+  return fields;
+}
+
+// The scorer reads text: a byte outside printable ASCII is a different id or
+// (Unicode spaces) a field break there, never what it looks like here.
+void check_bytes(std::string_view line, const std::string& path, std::size_t line_number) {
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    auto byte = static_cast<unsigned char>(line[i]);
+    if ((byte >= 0x20 && byte < 0x7f) || byte == '\t' || byte == '\r') continue;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", byte);
+    throw DataError(path, line_number,
+                    std::string("byte ") + hex + " at column " + std::to_string(i + 1) +
+                        " is not printable ASCII; ids and lists are plain ASCII text");
+  }
+}
+
+bool is_digits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// One item of the JSON list: an integer as JSON writes it (no '+', no
+// leading zero), or the reason it is not.
+std::string check_item(std::string_view item) {
+  if (item.empty()) return "the list has an empty item";
+  std::string_view digits = item.front() == '-' ? item.substr(1) : item;
+  if (!is_digits(digits)) return "item '" + std::string(item) + "' is not a whole number";
+  if (digits.size() > 1 && digits.front() == '0')
+    return "item '" + std::string(item) +
+           "' has a leading zero, which JSON (and the scorer) refuses";
+  return "";
+}
+
+// "[a,b,c]" into integers; the reason it is not one, or "".
+std::string parse_list(std::string_view text, std::vector<int64_t>* out,
+                       std::vector<std::string_view>* written) {
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']')
+    return "'" + std::string(text.substr(0, 40)) + "' is not a list in [ ]";
+  std::string_view body = text.substr(1, text.size() - 2);
+  if (body.empty()) return "the list is empty";
+  std::size_t pos = 0;
+  while (true) {
     std::size_t comma = body.find(',', pos);
-    std::string item =
-        trim(body.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
-    if (item.empty() || item.find_first_not_of("0123456789-") != std::string::npos ||
-        item.size() > 18)
-      return false;
-    try {
-      out->push_back(std::stoll(item));
-    } catch (const std::exception&) {
-      return false;
-    }
-    if (comma == std::string::npos) break;
+    std::string_view item =
+        body.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    std::string problem = check_item(item);
+    if (!problem.empty()) return problem;
+    written->push_back(item);
+    std::string_view digits = item.front() == '-' ? item.substr(1) : item;
+    int64_t value = digits.size() > kMaxDigits ? std::numeric_limits<int64_t>::max()
+                                               : std::stoll(std::string(digits));
+    out->push_back(item.front() == '-' ? -value : value);
+    if (comma == std::string_view::npos) return "";
     pos = comma + 1;
   }
-  return true;
+}
+
+void check_values(const ImpressionList& list, const std::vector<std::string_view>& written,
+                  ListKind kind, const std::string& path) {
+  const std::string n = std::to_string(list.values.size());
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    const std::string item(written[i]);
+    int64_t v = list.values[i];
+    if (kind == ListKind::Labels && v != 0 && v != 1)
+      throw DataError(path, list.line, "labels must be 0 or 1, got " + item);
+    if (kind == ListKind::Ranks && v < 1)
+      throw DataError(path, list.line, "ranks start at 1, got " + item);
+    if (kind == ListKind::Ranks && v > static_cast<int64_t>(list.values.size()))
+      throw DataError(
+          path, list.line,
+          "rank " + item + " for " + n + " candidates; ranks must be a permutation of 1.." + n);
+  }
 }
 
 // MIND's ranks are a permutation of 1..n: a repeated or out-of-range rank
@@ -46,11 +109,7 @@ void check_permutation(const std::vector<int64_t>& ranks, const std::string& pat
                        std::size_t line_number) {
   const auto n = static_cast<int64_t>(ranks.size());
   std::vector<bool> seen(ranks.size(), false);
-  for (int64_t rank : ranks) {
-    if (rank > n)
-      throw DataError(path, line_number,
-                      "rank " + std::to_string(rank) + " for " + std::to_string(n) +
-                          " candidates; ranks must be a permutation of 1.." + std::to_string(n));
+  for (int64_t rank : ranks) {  // each in 1..n (check_values)
     if (seen[static_cast<std::size_t>(rank - 1)])
       throw DataError(path, line_number,
                       "rank " + std::to_string(rank) + " appears twice; ranks must be a " +
@@ -72,30 +131,35 @@ std::vector<ImpressionList> read_impression_lists(std::istream& in, const std::s
   const char* expected = kind == ListKind::Labels ? "impid [0,1,0]" : "impid [2,1,3]";
   std::vector<ImpressionList> lists;
   std::string raw;
-  std::size_t line_number = 0;
+  std::size_t line_number = 0, first_blank = 0;
   while (std::getline(in, raw)) {
     ++line_number;
-    std::string line = trim(raw);
-    if (line.empty()) continue;
-    auto space = line.find_first_of(" \t");
-    if (space == std::string::npos)
-      throw DataError(path, line_number, std::string("expected a line like '") + expected + "'");
+    check_bytes(raw, path, line_number);
+    std::vector<std::string_view> fields = split_fields(raw);
+    if (fields.empty()) {
+      if (first_blank == 0) first_blank = line_number;
+      continue;
+    }
+    if (first_blank != 0)
+      throw DataError(path, first_blank,
+                      "blank line before more lines; the scorer reads the i-th line against the "
+                      "i-th truth line (remove it)");
+    if (fields.size() != 2)
+      throw DataError(path, line_number,
+                      std::string("expected a line like '") + expected +
+                          "': 2 fields separated by spaces, got " + std::to_string(fields.size()) +
+                          " (no spaces inside the list)");
     ImpressionList list;
     list.line = line_number;
-    std::string id = line.substr(0, space);
-    if (id.find_first_not_of("0123456789") != std::string::npos || id.size() > 19)
-      throw DataError(path, line_number, "impression id '" + id + "' is not a whole number");
-    list.id = std::stoull(id);
-    if (!parse_list(trim(line.substr(space)), &list.values))
+    list.id = std::string(fields[0]);
+    if (!is_digits(list.id))
       throw DataError(path, line_number,
-                      std::string("expected a list of integers like '") + expected + "'");
-    if (list.values.empty()) throw DataError(path, line_number, "empty list");
-    for (int64_t v : list.values) {
-      if (kind == ListKind::Labels && v != 0 && v != 1)
-        throw DataError(path, line_number, "labels must be 0 or 1, got " + std::to_string(v));
-      if (kind == ListKind::Ranks && v < 1)
-        throw DataError(path, line_number, "ranks start at 1, got " + std::to_string(v));
-    }
+                      "impression id '" + list.id.substr(0, 40) + "' is not a whole number");
+    std::vector<std::string_view> written;
+    std::string problem = parse_list(fields[1], &list.values, &written);
+    if (!problem.empty())
+      throw DataError(path, line_number, problem + "; expected a line like '" + expected + "'");
+    check_values(list, written, kind, path);
     if (kind == ListKind::Ranks) check_permutation(list.values, path, line_number);
     lists.push_back(std::move(list));
   }
@@ -108,7 +172,7 @@ std::vector<ImpressionList> truth_from_behaviors(const Behaviors& behaviors) {
   std::vector<ImpressionList> lists(behaviors.size());
   for (std::size_t i = 0; i < behaviors.size(); ++i) {
     Impression imp = behaviors[i];
-    lists[i].id = imp.id;
+    lists[i].id = std::string(imp.id);
     lists[i].line = imp.line;
     lists[i].values.assign(imp.labels.begin(), imp.labels.end());
   }
@@ -121,23 +185,21 @@ void check_lines_match(const std::vector<ImpressionList>& truth,
   for (std::size_t i = 0; i < truth.size(); ++i) {
     const ImpressionList& t = truth[i];
     if (i >= predictions.size())
-      throw DataError(prediction_path, "ends after " + std::to_string(predictions.size()) +
-                                           " impressions; " + truth_path + " has " +
-                                           std::to_string(truth.size()) + " (impression " +
-                                           std::to_string(t.id) + " at line " +
-                                           std::to_string(t.line) + " is the first missing)");
+      throw DataError(prediction_path,
+                      "ends after " + std::to_string(predictions.size()) + " impressions; " +
+                          truth_path + " has " + std::to_string(truth.size()) + " (impression " +
+                          t.id + " at line " + std::to_string(t.line) + " is the first missing)");
     const ImpressionList& p = predictions[i];
     if (p.id != t.id)
       throw DataError(prediction_path, p.line,
-                      "impression id " + std::to_string(p.id) + " does not match " + truth_path +
-                          ":" + std::to_string(t.line) + " (id " + std::to_string(t.id) +
-                          "); keep the truth file's order");
+                      "impression id '" + p.id + "' does not match " + truth_path + ":" +
+                          std::to_string(t.line) + " (id '" + t.id +
+                          "'); the scorer compares ids as written, in the truth file's order");
     if (p.values.size() != t.values.size())
       throw DataError(prediction_path, p.line,
-                      "impression " + std::to_string(p.id) + " has " +
-                          std::to_string(p.values.size()) + " ranks but " + truth_path + ":" +
-                          std::to_string(t.line) + " has " + std::to_string(t.values.size()) +
-                          " candidates");
+                      "impression " + p.id + " has " + std::to_string(p.values.size()) +
+                          " ranks but " + truth_path + ":" + std::to_string(t.line) + " has " +
+                          std::to_string(t.values.size()) + " candidates");
   }
   if (predictions.size() > truth.size())
     throw DataError(
@@ -165,14 +227,14 @@ MetricSummary score_rankings(const std::vector<ImpressionList>& truth,
   return metrics.summary();
 }
 
-std::string format_prediction_line(uint64_t id, const float* scores, std::size_t n) {
+std::string format_prediction_line(std::string_view id, const float* scores, std::size_t n) {
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
   std::vector<std::size_t> rank(n);
   for (std::size_t r = 0; r < n; ++r) rank[order[r]] = r + 1;
-  std::string line = std::to_string(id) + " [";
+  std::string line = std::string(id) + " [";
   for (std::size_t j = 0; j < n; ++j) line += (j ? "," : "") + std::to_string(rank[j]);
   return line + "]";
 }

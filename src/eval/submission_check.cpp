@@ -17,7 +17,7 @@ std::vector<ImpressionList> expected_lists(const Behaviors& behaviors) {
   std::vector<ImpressionList> lists(behaviors.size());
   for (std::size_t i = 0; i < behaviors.size(); ++i) {
     Impression imp = behaviors[i];
-    lists[i].id = imp.id;
+    lists[i].id = std::string(imp.id);
     lists[i].line = imp.line;
     lists[i].values.assign(imp.candidates.size(), 0);
   }

@@ -14,6 +14,7 @@
 #include "unbert/model/checkpoint.h"
 #include "unbert/model/device.h"
 #include "unbert/model/precision.h"
+#include "unbert/pipeline/rank_agreement.h"
 #include "unbert/pipeline/run_config.h"
 #include "unbert/text/text_setup.h"
 #include "unbert/train/run_dir.h"
@@ -56,19 +57,36 @@ namespace {
 struct Inference {
   RunConfig config;
   std::string checkpoint, owner_run;  // owner_run: "" outside any run
+  std::string config_run;             // whose config.json, when not owner_run's
   MindData data;
   std::unique_ptr<TextPipeline> text;
   torch::Device device = torch::kCPU;
   ResolvedPrecision precision;
   Unbert model{nullptr};
   std::unique_ptr<ProcessGroup> group;
+  nlohmann::json weights;  // size and hash of the checkpoint's model.safetensors
 };
 
 // The checkpoint and the run it belongs to.
+bool same_path(const std::string& a, const std::string& b) {
+  return fs::weakly_canonical(a) == fs::weakly_canonical(b);
+}
+
+// The checkpoint and the run it belongs to. A checkpoint of another run
+// never writes into --run-dir's; a checkpoint outside any run may take
+// --run-dir's config, and then writes into its own folder.
 void locate(const ScoreSplitOptions& o, Inference* in) {
   if (!o.checkpoint.empty()) {
     in->checkpoint = o.checkpoint;
-    in->owner_run = o.run_dir.empty() ? run_of_checkpoint(o.checkpoint) : o.run_dir;
+    in->owner_run = run_of_checkpoint(o.checkpoint);
+    if (o.run_dir.empty() || (!in->owner_run.empty() && same_path(in->owner_run, o.run_dir)))
+      return;
+    if (!in->owner_run.empty() && o.out.empty())
+      throw UsageError("--checkpoint " + o.checkpoint + " belongs to the run in " + in->owner_run +
+                       ", not to --run-dir " + o.run_dir +
+                       "; drop --run-dir (the results then go to " + in->owner_run +
+                       "), or give --out DIR");
+    in->config_run = o.run_dir;
     return;
   }
   std::string run = o.run_dir;
@@ -107,7 +125,7 @@ std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::
   check_scoring_overrides(o.config.overrides);
   auto in = std::make_unique<Inference>();
   locate(o, in.get());
-  in->config = scoring_config(o, in->owner_run);
+  in->config = scoring_config(o, in->config_run.empty() ? in->owner_run : in->config_run);
   if (!o.device.empty()) in->config.device = o.device;
   validate(in->config);
   if (check_data) check_data(in->config.data);
@@ -122,6 +140,10 @@ std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::
   in->device =
       resolve_device_for_rank(in->config.device, o.world.local_rank, o.world.distributed());
   in->group = std::make_unique<ProcessGroup>(o.world, in->device);
+  // What the scores are of: partial scores are kept only for these weights.
+  in->weights = file_identity((fs::path(in->checkpoint) / "model.safetensors").string());
+  check_ranks_agree(*in->group, in->config, split_files(in->config.data, splits),
+                    {{"checkpoint weights", in->weights}});
   if (!in->group->main()) log_as_rank(in->group->rank(), "");
   in->precision = resolve_precision(in->config.eval.precision, in->device, "eval.precision");
   in->model = load_checkpoint_model(in->checkpoint, in->device);
@@ -129,10 +151,16 @@ std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::
   return in;
 }
 
+// --out; else the run's <kind>/<split> for its best/, <kind>/<split>/<name>
+// for another of its checkpoints (step-N's results never replace best/'s);
+// else the checkpoint's own folder.
 std::string output_dir(const ScoreSplitOptions& o, const Inference& in, const char* kind) {
   if (!o.out.empty()) return o.out;
-  const fs::path base = in.owner_run.empty() ? fs::path(in.checkpoint) : fs::path(in.owner_run);
-  return (base / kind / o.split).string();
+  if (in.owner_run.empty()) return (fs::path(in.checkpoint) / kind / o.split).string();
+  fs::path dir = fs::path(in.owner_run) / kind / o.split;
+  if (!same_path(in.checkpoint, RunDir(in.owner_run).best_checkpoint()))
+    dir /= fs::weakly_canonical(in.checkpoint).filename();
+  return dir.string();
 }
 
 std::vector<float> score_split(Inference& in, const Behaviors& behaviors, double* seconds,
@@ -165,7 +193,7 @@ std::string scores_table(const Behaviors& behaviors, const NewsTable& news,
     for (std::size_t c = 0; c < imp.candidates.size(); ++c) {
       std::snprintf(score_text, sizeof score_text, "%.7g",
                     scores[behaviors.candidate_offset(i) + c]);
-      table += std::to_string(imp.id) + "\t" + std::string(news.id(imp.candidates[c])) + "\t" +
+      table += std::string(imp.id) + "\t" + std::string(news.id(imp.candidates[c])) + "\t" +
                (labeled ? std::to_string(imp.labels[c]) + "\t" : std::string()) + score_text + "\n";
     }
   }
@@ -234,6 +262,7 @@ EvalResult evaluate_split(const ScoreSplitOptions& o) {
 // split, batches and sharding.
 std::string partial_key(const Inference& in, const Behaviors& behaviors) {
   return nlohmann::json{{"checkpoint", fs::absolute(in.checkpoint).lexically_normal().string()},
+                        {"weights", in.weights},
                         {"behaviors", fs::absolute(behaviors.path()).lexically_normal().string()},
                         {"bytes", fs::file_size(behaviors.path())},
                         {"candidates", behaviors.num_candidates()},
@@ -246,8 +275,12 @@ std::string partial_key(const Inference& in, const Behaviors& behaviors) {
 SubmissionFiles predict_split(const ScoreSplitOptions& o) {
   auto in = prepare(o, {o.split}, require_complete_split);
   const Behaviors& behaviors = in->data.split(o.split);
+  if (behaviors.size() == 0)  // an empty zip would upload as a submission of nothing
+    throw DataError(behaviors.path(),
+                    "holds no impressions, so there is nothing to predict (nothing was written)");
   const std::string dir = output_dir(o, *in, "predict");
   // Each finished batch is kept in partial/ until the files are written.
+  if (in->group->main()) PartialScores::discard_other_layouts(dir + "/partial", in->group->size());
   PartialScores partial(dir + "/partial/rank" + std::to_string(in->group->rank()) + "-of-" +
                             std::to_string(in->group->size()) + ".scores",
                         partial_key(*in, behaviors), o.resume);

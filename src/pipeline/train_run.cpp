@@ -3,19 +3,25 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "unbert/common/error.h"
+#include "unbert/common/fs.h"
 #include "unbert/common/log.h"
 #include "unbert/common/signals.h"
+#include "unbert/config/config_io.h"
 #include "unbert/config/config_paths.h"
 #include "unbert/data/mind_dataset.h"
 #include "unbert/dist/process_group.h"
+#include "unbert/model/checkpoint.h"
 #include "unbert/model/device.h"
 #include "unbert/pipeline/manifest.h"
+#include "unbert/pipeline/rank_agreement.h"
 #include "unbert/pipeline/run_config.h"
 #include "unbert/text/text_setup.h"
 #include "unbert/train/run_lock.h"
 #include "unbert/train/trainer.h"
+#include "unbert/train/training_state.h"
 
 namespace unbert {
 
@@ -23,9 +29,9 @@ namespace fs = std::filesystem;
 
 bool resumable_key(const std::string& key) {
   return key == "device" || key == "run_dir" || key.rfind("eval.", 0) == 0 ||
-         key == "train.eval_every" || key == "train.log_every" || key == "train.keep" ||
-         key == "train.eval_impressions" || key == "train.epochs" || key == "train.max_steps" ||
-         key == "train.patience";
+         key == "train.eval_every" || key == "train.save_every" || key == "train.log_every" ||
+         key == "train.keep" || key == "train.eval_impressions" || key == "train.epochs" ||
+         key == "train.max_steps" || key == "train.patience";
 }
 
 namespace {
@@ -61,6 +67,81 @@ void check_resume_config(const RunConfig& config, const RunConfig& saved, const 
     spdlog::info("[train] resuming with {} = {} (the run had {})", key, value.dump(),
                  was[key].dump());
   }
+}
+
+// train.init_from fixes the model's sizes: a --set of one would have no
+// effect, and config.json records the checkpoint's (once it recorded the
+// --set value while the checkpoint's size trained).
+void adopt_init_from_shape(RunConfig& config, const std::vector<std::string>& overrides) {
+  if (config.train.init_from.empty()) return;
+  static const char* const kFixed[] = {
+      "model.hidden_size",       "model.num_layers",     "model.num_heads",
+      "model.intermediate_size", "model.layer_norm_eps", "model.max_position_embeddings",
+      "model.pretrained",        "model.random_init",    "model.news_level.layers",
+      "model.news_level.init",   "text.spm_vocab_size"};
+  for (const auto& assignment : overrides) {
+    const std::string key = assignment.substr(0, assignment.find('='));
+    for (const char* fixed : kFixed)
+      if (key == fixed)
+        throw UsageError("--set " + key +
+                         ": train.init_from starts from a checkpoint, which fixes this key, so it "
+                         "would have no effect; drop it, or start from model.pretrained "
+                         "(--set train.init_from=)");
+  }
+  if (!fs::exists(fs::path(config.train.init_from) / "model.json")) return;  // the trainer says why
+  const ModelShape shape = read_checkpoint_info(config.train.init_from).shape;
+  config.model.hidden_size = shape.hidden_size;
+  config.model.num_layers = shape.num_layers;
+  config.model.num_heads = shape.num_heads;
+  config.model.intermediate_size = shape.intermediate_size;
+  config.model.layer_norm_eps = shape.layer_norm_eps;
+  config.model.max_position_embeddings = shape.max_position_embeddings;
+  config.model.news_level.layers = shape.news_layers;
+}
+
+// config.json is unbert's record of a run: an edit by hand that changes the
+// experiment would be obeyed silently where the same change by --set is
+// refused. The latest checkpoint records what the run trained with.
+void check_config_file_unedited(const RunDir& run) {
+  const auto latest = run.latest_checkpoint();
+  if (!latest) return;
+  const fs::path recorded_path = fs::path(*latest) / "run_config.json";
+  if (!fs::exists(recorded_path)) return;  // a checkpoint from before the record
+  RunConfig recorded;
+  try {
+    recorded = load_config_tree(nlohmann::json::parse(read_text_file(recorded_path.string())), {});
+  } catch (const std::exception&) {
+    return;  // a damaged record says nothing; restoring the checkpoint checks the rest
+  }
+  RunConfig saved = read_run_config(run.path(), {});
+  std::set<std::string> paths;  // a moved run keeps working; its data is checked by hash
+  for (const auto& [key, field] : path_fields(saved)) paths.insert(key);
+  auto was = flat_keys(recorded), now = flat_keys(saved);
+  for (const auto& [key, value] : now) {
+    if (was[key] == value || key == "run_dir" || paths.count(key) || resumable_key(key)) continue;
+    throw UsageError(run.file("config.json") + ": " + key + " is " + value.dump() +
+                     " but the run trained with " + was[key].dump() + " (recorded in " + *latest +
+                     "); config.json is unbert's record of the run: restore that value, or "
+                     "start a new run (--run-dir) with the change");
+  }
+}
+
+// Whether the run's latest checkpoint has done every epoch or step `config`
+// plans: a resume then trains nothing (the trainer says so) and must not
+// record settings in config.json that nothing used.
+bool run_finished(const RunDir& run, const RunConfig& config) {
+  const auto latest = run.latest_checkpoint();
+  if (!latest) return false;
+  const std::string path = (fs::path(*latest) / "state.json").string();
+  TrainingState state;
+  try {
+    state = TrainingState::from_json(nlohmann::json::parse(read_text_file(path)), path);
+  } catch (const std::exception&) {
+    return false;  // damaged: the trainer's restore names the file and what to do
+  }
+  const int64_t max_steps = config.train.max_steps;
+  return (state.epoch >= config.train.epochs && state.batch_in_epoch == 0) ||
+         (max_steps > 0 && state.step >= max_steps);
 }
 
 std::vector<std::string> splits_for_training(const DataConfig& data) {
@@ -112,7 +193,10 @@ TrainResult train_in(const RunDir& run, const RunConfig& config, const torch::De
   const TrainingState& state = trainer.state();
   TrainResult result;
   result.run_dir = run.path();
-  result.best_checkpoint = run.model_checkpoint();
+  result.best_checkpoint =
+      fs::exists(fs::path(run.best_checkpoint()) / "model.json") || !run.latest_checkpoint()
+          ? run.best_checkpoint()
+          : *run.latest_checkpoint();
   result.best_auc = state.best_auc;
   result.best_step = state.best_step;
   return result;
@@ -127,7 +211,7 @@ void prepare_run_dir(const RunDir& run, const RunConfig& config, const TrainOpti
     if (!o.resume) refuse_existing_run(run);  // made by another process meanwhile
     const bool restart = !o.resume && run.has_leftovers();
     if (restart) fs::remove(run.file("metrics.jsonl"));  // rows of the stopped attempt
-    write_run_config(run.path(), config);
+    if (!o.resume || !run_finished(run, config)) write_run_config(run.path(), config);
     add_log_file(run.file("unbert.log"));
     spdlog::info("[train] run directory {}", run.path());
     if (restart)
@@ -146,6 +230,7 @@ void prepare_run_dir(const RunDir& run, const RunConfig& config, const TrainOpti
 TrainResult train_run(const TrainOptions& o) {
   RunConfig config = load_train_config(o);
   if (!o.device.empty()) config.device = o.device;
+  adopt_init_from_shape(config, o.config.overrides);
   validate(config);
   RunDir run(default_run_dir(config));
   if (o.resume) {
@@ -154,6 +239,7 @@ TrainResult train_run(const TrainOptions& o) {
     if (!run.has_run())
       throw UsageError(run.path() +
                        ": nothing to resume (no checkpoint yet); start again without --resume");
+    check_config_file_unedited(run);
     check_resume_config(config, read_run_config(run.path(), {}), run);
   } else {
     refuse_existing_run(run);
@@ -161,6 +247,7 @@ TrainResult train_run(const TrainOptions& o) {
   torch::Device device =
       resolve_device_for_rank(config.device, o.world.local_rank, o.world.distributed());
   ProcessGroup group(o.world, device);
+  check_ranks_agree(group, config, split_files(config.data, splits_for_training(config.data)));
   std::optional<RunLock> lock;
   prepare_run_dir(run, config, o, group, &lock);
   std::optional<RunManifest> manifest;

@@ -6,6 +6,7 @@ Cadence::Cadence(const TrainConfig& train, int64_t total_steps)
     : total_steps_(total_steps),
       log_every_(train.log_every),
       eval_every_(train.eval_every),
+      save_every_(train.save_every),
       patience_(train.patience) {}
 
 StepActions Cadence::after_step(int64_t step, bool epoch_end) const {
@@ -13,6 +14,9 @@ StepActions Cadence::after_step(int64_t step, bool epoch_end) const {
   actions.last = step >= total_steps_;
   actions.log = log_every_ > 0 && step % log_every_ == 0;
   actions.evaluate = epoch_end || actions.last || (eval_every_ > 0 && step % eval_every_ == 0);
+  // A crash between evaluations (an epoch apart by default) loses at most
+  // save_every steps.
+  actions.save = !actions.evaluate && save_every_ > 0 && step % save_every_ == 0;
   return actions;
 }
 

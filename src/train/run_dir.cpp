@@ -47,8 +47,16 @@ std::optional<std::string> RunDir::latest_checkpoint() const {
 
 std::string RunDir::model_checkpoint() const {
   if (fs::exists(fs::path(best_checkpoint()) / "model.json")) return best_checkpoint();
-  if (auto latest = latest_checkpoint()) return *latest;
-  throw UsageError(path_ + ": has no checkpoint yet (train first, or pass --checkpoint)");
+  auto latest = latest_checkpoint();
+  if (!latest)
+    throw UsageError(path_ + ": has no checkpoint yet (train first, or pass --checkpoint)");
+  // The last step is not the best one: scoring it unasked would report
+  // another model under the run's name.
+  throw UsageError(path_ +
+                   ": has no best/ checkpoint yet (it is written when an evaluation improves "
+                   "dev AUC, and at the end of a run without dev data); score a step "
+                   "checkpoint with --checkpoint " +
+                   *latest + " (the latest), or let the run finish (unbert train --resume)");
 }
 
 bool RunDir::has_run() const {

@@ -20,9 +20,16 @@
 #include "unbert/model/checkpoint.h"
 #include "unbert/model/hf_loader.h"
 #include "unbert/train/data_fingerprint.h"
+#include "unbert/train/optimizer_io.h"
 #include "unbert/train/schedule.h"
 
 namespace unbert {
+
+// What a failed collective advises once a checkpoint exists (each is written
+// whole, so the last one is intact even if rank 0 died writing the next).
+constexpr const char* kResumeAdvice =
+    "the last checkpoint is intact; see each rank's unbert.rank<N>.log, then resume with "
+    "--resume";
 
 namespace fs = std::filesystem;
 
@@ -374,13 +381,18 @@ void Trainer::save_checkpoint() {
   state_.rank_rngs = gather_rank_rngs(group_, state_.torch_rng);
   check_replicas_agree(group_, model_->parameters(), state_.step);
   state_.world_size = group_.size();
+  group_.set_failure_advice(kResumeAdvice);
   if (!group_.main()) return;
   const CheckpointInfo info = checkpoint_info();
   std::string target = run_.step_checkpoint(state_.step);
   fs::create_directories(fs::path(target).parent_path());
   write_dir_atomic(target, [&](const std::string& dir) {
     write_model_files(dir, model_, info, tokenizer_source());
-    torch::save(*optimizer_, (fs::path(dir) / "optimizer.pt").string());
+    save_optimizer_state(*optimizer_, (fs::path(dir) / "optimizer.pt").string());
+    // What the run trained with: a hand edit of the run's config.json is
+    // told apart from a change --resume allowed.
+    write_text_atomic((fs::path(dir) / "run_config.json").string(),
+                      config_to_json(config_).dump(2) + "\n");
     write_text_atomic((fs::path(dir) / "state.json").string(), state_.to_json().dump(2) + "\n");
   });
   run_.prune(config_.train.keep);
@@ -457,12 +469,16 @@ void Trainer::start(bool resume, const Plan& first) {
                        ": nothing to resume (no checkpoint yet); start again "
                        "without --resume");
     restore(*latest);
+    group_.set_failure_advice(kResumeAdvice);
     check_same_training_files(state_.training_files, training_files, *latest);
     check_position(*latest, first.batches);
     drop_metrics_after(state_.step);
     replan(planned);
   } else {
     state_.total_steps = planned;
+    group_.set_failure_advice(
+        "no checkpoint was written yet; see each rank's unbert.rank<N>.log, fix the cause and "
+        "start the run again (without --resume)");
   }
   seed_dropout(resume);
   state_.training_files = training_files;  // recorded in every checkpoint
@@ -517,13 +533,18 @@ void Trainer::run(bool resume) {
           validate();
           save_checkpoint();
         });
+      } else if (actions.save) {
+        window.pause([&] {
+          progress.finish();
+          save_checkpoint();
+        });
       }
       const bool early_stop =
           actions.evaluate && cadence.out_of_patience(state_.evaluations_since_best);
       if (stop_everywhere(stop_requested()) ||
           (hooks_.stop_after && hooks_.stop_after(state_.step))) {
         progress.finish();
-        if (!actions.evaluate) save_checkpoint();
+        if (!actions.evaluate && !actions.save) save_checkpoint();
         throw TrainingInterrupted("training stopped at step " + std::to_string(state_.step) +
                                   "; checkpoint " + run_.step_checkpoint(state_.step) +
                                   " written; continue with --resume");

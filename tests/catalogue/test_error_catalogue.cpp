@@ -228,7 +228,8 @@ std::vector<Entry> catalogue() {
        "a stop signal while predict scores: PartialScores.AStoppedScoringContinuesToTheSameScores "
        "requests one"},
       {"eval/partial_scores.cpp",
-       ": these partial scores are of another checkpoint, split, batch size or number of ranks (",
+       ": these partial scores are of another checkpoint (or other weights at its path), split, "
+       "batch size or number of ranks (",
        [] {
          const std::string path = at("partial/rank0-of-1.scores");
          { PartialScores first(path, "{\"checkpoint\":\"a\"}", false); }
@@ -260,9 +261,7 @@ std::vector<Entry> catalogue() {
        "--nproc-per-node: cannot start a worker: ",
        {},
        "fork() fails only when the process table or memory is exhausted"},
-      {"dist/process_group.cpp",
-       "); the last checkpoint is intact; see each rank's unbert.rank<N>.log, then resume with "
-       "--resume",
+      {"dist/process_group.cpp", " failed on rank ",
        [] {
          return two_ranks([](int rank, int port) {
            auto group =
@@ -271,6 +270,13 @@ std::vector<Entry> catalogue() {
            if (rank == 1) return group.reset();  // leaves
            auto t = torch::ones({2});
            group->allreduce_sum(t, "gradient all-reduce");
+         });
+       }},
+      {"dist/process_group.cpp", "; start every rank with the same config, data and unbert build",
+       [] {
+         return two_ranks([](int rank, int port) {
+           ProcessGroup group(test::loopback_world(rank, 2, port, 20), torch::kCPU);
+           group.agree("setup", {{"lr", rank == 0 ? 1e-3 : 2e-5}});
          });
        }},
       {"dist/process_group.cpp",
@@ -371,6 +377,14 @@ std::vector<Entry> catalogue() {
        " already exists and is not an empty folder; remove it or pass --out NEW_FOLDER (nothing "
        "was changed)",
        [] { return cli("demo --out tiny.json"); }},
+      {"cli/dist_options.cpp", " (it is for a process started by hand or by torchrun)",
+       [] { return cli("train --config tiny.json --run-dir runs/x --nproc-per-node 2 --rank 1"); }},
+      {"cli/dist_options.cpp",
+       " is set in the environment (left from another job, or torchrun already started this "
+       "process); unset RANK WORLD_SIZE LOCAL_RANK, or drop --nproc-per-node under torchrun",
+       [] {
+         return cli("train --config tiny.json --run-dir runs/x --nproc-per-node 2", "RANK=3");
+       }},
       {"cli/cmd_inspect.cpp", "inspect: impression ",
        [] { return cli("inspect --config tiny.json --split dev --impression 99999999"); }},
       {"cli/cmd_inspect.cpp", "inspect: give --config FILE or --run-dir DIR, not both",
@@ -512,6 +526,14 @@ std::vector<Entry> catalogue() {
          data.train_dir = at("missing");
          return error_of([&] { load_mind(data, {"train"}); });
        }},
+      {"data/behaviors.cpp", "; impression ids must be unique",
+       [] {
+         put("twice/p.txt", "7 [1]\n7 [1]\n");
+         return cli("score --check twice/p.txt --behaviors " +
+                    put("twice/behaviors.tsv",
+                        "7\tU1\t11/15/2019 8:55:22 AM\t\tN1-1\n"
+                        "7\tU2\t11/15/2019 8:55:22 AM\t\tN2-0\n"));
+       }},
       {"data/synth.cpp",
        "synth: needs --users >= 1, --news >= 10, --days >= 3, --candidates >= 2, --interests >= 1 "
        "and --history-focus in [0, 1]",
@@ -525,13 +547,18 @@ std::vector<Entry> catalogue() {
        [] { return lists("7 [2,2,3]\n", ListKind::Ranks); }},
       {"eval/rank_file.cpp", ": cannot open the file (check the path)",
        [] { return error_of([] { read_impression_lists(at("missing.txt"), ListKind::Ranks); }); }},
-      {"eval/rank_file.cpp", "expected a line like '",
+      {"eval/rank_file.cpp", "': 2 fields separated by spaces, got ",
        [] { return lists("7\n", ListKind::Ranks); }},
       {"eval/rank_file.cpp", "' is not a whole number",
        [] { return lists("x7 [1]\n", ListKind::Ranks); }},
-      {"eval/rank_file.cpp", "expected a list of integers like '",
+      {"eval/rank_file.cpp", "; expected a line like '",
        [] { return lists("7 [a]\n", ListKind::Ranks); }},
-      {"eval/rank_file.cpp", "empty list", [] { return lists("7 []\n", ListKind::Ranks); }},
+      {"eval/rank_file.cpp", " is not printable ASCII; ids and lists are plain ASCII text",
+       [] { return lists("7\xc2\xa0[1]\n", ListKind::Ranks); }},
+      {"eval/rank_file.cpp",
+       "blank line before more lines; the scorer reads the i-th line against the i-th truth line "
+       "(remove it)",
+       [] { return lists("7 [1]\n\n8 [1]\n", ListKind::Ranks); }},
       {"eval/rank_file.cpp", "labels must be 0 or 1, got ",
        [] { return lists("7 [2]\n", ListKind::Labels); }},
       {"eval/rank_file.cpp", "ranks start at 1, got ",
@@ -540,8 +567,8 @@ std::vector<Entry> catalogue() {
        [] { return cli("score --behaviors data/test/behaviors.tsv --prediction p.txt"); }},
       {"eval/rank_file.cpp", " is the first missing)",
        [] { return matched("7 [1,0]\n8 [0,1]\n", "7 [1,2]\n"); }},
-      {"eval/rank_file.cpp", "); keep the truth file's order",
-       [] { return matched("7 [1,0]\n", "8 [1,2]\n"); }},
+      {"eval/rank_file.cpp", "'); the scorer compares ids as written, in the truth file's order",
+       [] { return matched("7 [1,0]\n", "07 [1,2]\n"); }},
       {"eval/rank_file.cpp", "impression ", [] { return matched("7 [1,0]\n", "7 [1,2,3]\n"); }},
       {"eval/rank_file.cpp", "more impressions than ",
        [] { return matched("7 [1,0]\n", "7 [1,2]\n8 [1]\n"); }},
@@ -838,6 +865,8 @@ std::vector<Entry> catalogue() {
          shape.news_layers = shape.num_layers + 1;
          return error_of([&] { make_unbert(shape, 1)->copy_word_level_into_news_level(); });
        }},
+      {"config/validate.cpp", "model.hidden_size / model.intermediate_size / model.num_layers",
+       [] { return cli("config --set model.hidden_size=60000 --set model.num_layers=1000"); }},
       // pipeline/
       {"pipeline/run_config.cpp", " holds no run (no config.json)",
        [] { return error_of([] { read_run_config(at("data"), {}); }); }},
@@ -853,6 +882,20 @@ std::vector<Entry> catalogue() {
        "is \"skip\", which would drop malformed impressions from the prediction file; set it to "
        "\"fail\" for predict (--set data.on_error=fail)",
        [] { return cli("predict --set data.on_error=skip"); }},
+      {"pipeline/score_split.cpp", "; drop --run-dir (the results then go to ",
+       [] {
+         fs::remove_all(at("runs/copy"));
+         fs::copy(at("runs/tiny"), at("runs/copy"), fs::copy_options::recursive);
+         return cli("eval --run-dir runs/copy --checkpoint runs/tiny/best");
+       }},
+      {"pipeline/score_split.cpp",
+       "holds no impressions, so there is nothing to predict (nothing was written)",
+       [] {
+         put("empty/behaviors.tsv", "");
+         fs::copy_file(at("data/test/news.tsv"), at("empty/news.tsv"),
+                       fs::copy_options::overwrite_existing);
+         return cli("predict --set data.test_dir=empty --out empty/predicted");
+       }},
       {"pipeline/score_split.cpp", " has no labels (a test split?); use 'unbert predict --split ",
        [] { return cli("eval --split test"); }},
       {"pipeline/train_run.cpp",
@@ -863,6 +906,26 @@ std::vector<Entry> catalogue() {
        " already holds a run; continue it with --resume, or choose another with --run-dir (nothing "
        "was overwritten)",
        [] { return cli("train --config tiny.json"); }},
+      {"pipeline/train_run.cpp",
+       ": train.init_from starts from a checkpoint, which fixes this key, so it would have no "
+       "effect; drop it, or start from model.pretrained (--set train.init_from=)",
+       [] {
+         return cli(
+             "train --config tiny.json --run-dir runs/init --set train.init_from=runs/tiny/best "
+             "--set model.num_heads=4");
+       }},
+      {"pipeline/train_run.cpp",
+       "); config.json is unbert's record of the run: restore that value, or start a new run "
+       "(--run-dir) with the change",
+       [] {
+         fs::remove_all(at("runs/edited"));
+         fs::copy(at("runs/tiny"), at("runs/edited"), fs::copy_options::recursive);
+         nlohmann::json config =
+             nlohmann::json::parse(read_text_file(at("runs/edited/config.json")));
+         config["train"]["lr"] = 0.5;
+         put("runs/edited/config.json", config.dump(2));
+         return cli("train --resume --run-dir runs/edited");
+       }},
       {"pipeline/train_run.cpp", " holds no run to continue (no config.json)",
        [] { return cli("train --resume --run-dir data"); }},
       {"pipeline/train_run.cpp", " holds no run to continue",
@@ -959,6 +1022,15 @@ std::vector<Entry> catalogue() {
          nlohmann::json now = {
              {"train/behaviors.tsv", {{"path", "b"}, {"bytes", 2}, {"hash", "11"}}}};
          return error_of([&] { check_same_training_files(then, now, "ckpt"); });
+       }},
+      {"train/run_dir.cpp",
+       ": has no best/ checkpoint yet (it is written when an evaluation improves dev AUC, and at "
+       "the end of a run without dev data); score a step checkpoint with --checkpoint ",
+       [] {
+         fs::remove_all(at("runs/nobest"));
+         fs::copy(at("runs/tiny"), at("runs/nobest"), fs::copy_options::recursive);
+         fs::remove_all(at("runs/nobest/best"));
+         return cli("eval --run-dir runs/nobest");
        }},
       {"train/run_dir.cpp", ": has no checkpoint yet (train first, or pass --checkpoint)",
        [] { return error_of([] { RunDir(at("data")).model_checkpoint(); }); }},

@@ -73,6 +73,11 @@ TEST(Demo, LearnsTheGeneratedDataAndBeatsBothBaselines) {
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_NEAR(rows[0].at("auc").get<double>(), model, 1e-4);
   EXPECT_FALSE(std::filesystem::exists(dir.file("runs")));  // nothing outside --out
+  // The manifest says what made the run (it was empty for the demo).
+  auto manifest = nlohmann::json::parse(read_text_file(dir.file("d/runs/demo/manifest.json")));
+  EXPECT_NE(manifest["sessions"][0]["command_line"].get<std::string>().find("demo --out d"),
+            std::string::npos)
+      << manifest["sessions"][0];
 
   // A dev prediction scored by `unbert score` gives the numbers eval wrote, up
   // to ties: generated titles repeat, equal inputs score equal, and eval

@@ -16,6 +16,8 @@
 #include "test_util.h"
 #include "unbert/common/fs.h"
 #include "unbert/common/sha256.h"
+#include "unbert/common/signals.h"
+#include "unbert/pipeline/score_split.h"
 #include "unbert/train/run_dir.h"
 
 namespace unbert {
@@ -65,12 +67,36 @@ TEST_F(Pipeline, ExtendingAFinishedRunByOneEpoch) {
                            " planned steps are done (raise train.epochs"),
             std::string::npos)
       << again.err;
+  // Nothing trained, so nothing recorded (once --set here rewrote config.json).
+  const std::string recorded = read_text_file(dir_.file("runs/tiny/config.json"));
+  ASSERT_EQ(run_unbert("train --resume --set eval.batch_size=7", dir_.path()).exit_code, 0);
+  EXPECT_EQ(read_text_file(dir_.file("runs/tiny/config.json")), recorded);
   // Every metrics row of the second epoch says epoch 2; none of the first does.
   std::istringstream rows(read_text_file(dir_.file("runs/tiny/metrics.jsonl")));
   for (std::string row; std::getline(rows, row);) {
     auto j = nlohmann::json::parse(row);
     EXPECT_EQ(j.at("epoch"), j.at("step").get<int64_t>() <= one_epoch ? 1 : 2) << row;
   }
+}
+
+TEST_F(Pipeline, SaveEveryWritesCheckpointsBetweenEvaluations) {
+  auto r = run_unbert(
+      "--threads 1 train --config tiny.json --set train.save_every=2 "
+      "--set train.keep=1000",
+      dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const int64_t steps = last_state(dir_.file("runs/tiny")).at("step");
+  ASSERT_GE(steps, 4);
+  RunDir run(dir_.file("runs/tiny"));
+  for (int64_t step = 2; step < steps; step += 2)
+    EXPECT_TRUE(fs::exists(fs::path(run.step_checkpoint(step)) / "state.json")) << step;
+  EXPECT_FALSE(fs::exists(run.step_checkpoint(1)));
+  // No evaluation came with them: dev rows only at the epoch's end.
+  std::istringstream rows(read_text_file(dir_.file("runs/tiny/metrics.jsonl")));
+  int dev_rows = 0;
+  for (std::string row; std::getline(rows, row);)
+    dev_rows += nlohmann::json::parse(row).contains("dev");
+  EXPECT_EQ(dev_rows, 1);
 }
 
 // A learning rate too small to move any weight: the dev AUC never improves
@@ -118,6 +144,18 @@ TEST_F(Pipeline, InitFromStartsANewRunFromACheckpoint) {
                             "config"),
             std::string::npos)
       << misfit.err;
+  // A size --set beside init_from once trained the checkpoint's size and
+  // recorded the --set one in config.json.
+  auto sized = run_unbert(
+      "train --config tiny.json --run-dir runs/sized --set train.init_from=runs/tiny/best "
+      "--set model.hidden_size=64",
+      dir_.path());
+  EXPECT_EQ(sized.exit_code, 2);
+  EXPECT_NE(sized.err.find("--set model.hidden_size: train.init_from starts from a checkpoint, "
+                           "which fixes this key"),
+            std::string::npos)
+      << sized.err;
+  EXPECT_FALSE(fs::exists(dir_.file("runs/sized/config.json")));
   auto missing = run_unbert(
       "train --config tiny.json --run-dir runs/missing --set train.init_from=nowhere", dir_.path());
   EXPECT_EQ(missing.exit_code, 2);
@@ -141,6 +179,90 @@ TEST_F(Pipeline, CheckpointCopiedElsewhereScoresWithoutItsTokenizer) {
   for (const char* key : {"auc", "mrr", "ndcg@5", "ndcg@10"}) EXPECT_EQ(a[key], b[key]) << key;
   EXPECT_TRUE(fs::exists(dir_.file("elsewhere/ckpt/eval/dev/metrics.json")));
   EXPECT_FALSE(fs::exists(dir_.file("spm/titles.model")));  // nothing retrained
+}
+
+// Scores of a step checkpoint once replaced best/'s in eval/dev, a checkpoint
+// of run B wrote into --run-dir A, and a run without best/ was scored by its
+// last step without a word.
+TEST_F(Pipeline, ScoringResultsGoToTheirOwnCheckpointsFolder) {
+  ASSERT_EQ(run_unbert("--threads 1 train --config tiny.json", dir_.path()).exit_code, 0);
+  ASSERT_EQ(run_unbert("--threads 1 eval --run-dir runs/tiny", dir_.path()).exit_code, 0);
+  const std::string best = read_text_file(dir_.file("runs/tiny/eval/dev/metrics.json"));
+  const std::string step =
+      fs::path(*RunDir(dir_.file("runs/tiny")).latest_checkpoint()).filename().string();
+  auto of_step =
+      run_unbert("--threads 1 eval --checkpoint runs/tiny/checkpoints/" + step, dir_.path());
+  ASSERT_EQ(of_step.exit_code, 0) << of_step.err;
+  EXPECT_TRUE(fs::exists(dir_.file("runs/tiny/eval/dev/" + step + "/metrics.json")));
+  EXPECT_EQ(read_text_file(dir_.file("runs/tiny/eval/dev/metrics.json")), best);
+
+  fs::copy(dir_.file("runs/tiny"), dir_.file("runs/other"), fs::copy_options::recursive);
+  auto foreign =
+      run_unbert("--threads 1 eval --run-dir runs/other --checkpoint runs/tiny/best", dir_.path());
+  EXPECT_EQ(foreign.exit_code, 2);
+  EXPECT_NE(foreign.err.find("--checkpoint runs/tiny/best belongs to the run in runs/tiny, not "
+                             "to --run-dir runs/other; drop --run-dir"),
+            std::string::npos)
+      << foreign.err;
+
+  fs::remove_all(dir_.file("runs/other/best"));
+  auto no_best = run_unbert("--threads 1 predict --run-dir runs/other", dir_.path());
+  EXPECT_EQ(no_best.exit_code, 2);
+  EXPECT_NE(no_best.err.find("runs/other: has no best/ checkpoint yet"), std::string::npos)
+      << no_best.err;
+  EXPECT_NE(no_best.err.find("--checkpoint runs/other/checkpoints/" + step), std::string::npos)
+      << no_best.err;
+  EXPECT_FALSE(fs::exists(dir_.file("runs/other/predict")));
+}
+
+// A training that goes on updates best/ in place: partial scores of the old
+// weights once continued with the new ones, one submission from two models.
+TEST_F(Pipeline, PredictResumeRefusesScoresOfOtherWeights) {
+  ASSERT_EQ(run_unbert("--threads 1 train --config tiny.json", dir_.path()).exit_code, 0);
+  ScoreSplitOptions o;
+  o.run_dir = dir_.file("runs/tiny");
+  o.split = "test";
+  o.config.overrides = {"eval.batch_size=8"};
+  request_stop();  // as a Ctrl-C during the first batch
+  EXPECT_NE(test::error_of([&] { predict_split(o); }).find("scoring stopped after batch 1 of"),
+            std::string::npos);
+  clear_stop_request();
+  const std::string weights = dir_.file("runs/tiny/best/model.safetensors");
+  std::string bytes = read_text_file(weights);
+  bytes[bytes.size() - 2] ^= 0x01;  // one weight changes in its low bits
+  write_text_atomic(weights, bytes);
+  o.resume = true;
+  const std::string error = test::error_of([&] { predict_split(o); });
+  EXPECT_NE(error.find("these partial scores are of another checkpoint (or other weights at its "
+                       "path)"),
+            std::string::npos)
+      << error;
+  EXPECT_FALSE(fs::exists(dir_.file("runs/tiny/predict/test/prediction.zip")));
+}
+
+// A hand edit of a run's config.json was obeyed on --resume, where the same
+// change by --set is refused; an edit of a key --resume may change is fine.
+TEST_F(Pipeline, AHandEditedRunConfigIsRefusedOnResume) {
+  ASSERT_EQ(run_unbert("--threads 1 train --config tiny.json", dir_.path()).exit_code, 0);
+  const std::string path = dir_.file("runs/tiny/config.json");
+  const std::string original = read_text_file(path);
+  for (const auto& [key, value] :
+       {std::pair<std::string, nlohmann::json>{"lr", 0.5}, {"neg_ratio", 7}}) {
+    nlohmann::json edited = nlohmann::json::parse(original);
+    edited["train"][key] = value;
+    write_text_atomic(path, edited.dump(2));
+    auto resumed = run_unbert("--threads 1 train --resume --set train.epochs=2", dir_.path());
+    EXPECT_EQ(resumed.exit_code, 2) << key;
+    EXPECT_NE(resumed.err.find("runs/tiny/config.json: train." + key + " is " + value.dump()),
+              std::string::npos)
+        << resumed.err;
+    EXPECT_NE(resumed.err.find("but the run trained with"), std::string::npos) << resumed.err;
+  }
+  nlohmann::json longer = nlohmann::json::parse(original);
+  longer["train"]["epochs"] = 2;
+  write_text_atomic(path, longer.dump(2));
+  auto resumed = run_unbert("--threads 1 train --resume", dir_.path());
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
 }
 
 TEST_F(Pipeline, ManifestRecordsTheRun) {

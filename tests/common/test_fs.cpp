@@ -1,4 +1,5 @@
 // A write that fails says why (a full disk once gave a bare "cannot write").
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -9,6 +10,7 @@
 #include "unbert/common/error.h"
 #include "unbert/common/fs.h"
 #include "unbert/model/weights_io.h"
+#include "unbert/train/optimizer_io.h"
 
 namespace unbert {
 namespace {
@@ -31,6 +33,29 @@ TEST(Fs, FullDiskErrorsNameThePathAndTheReason) {
               write_safetensors("/dev/full", tensors);
             }).find("/dev/full: cannot write (No space left on device)"),
             std::string::npos);
+  // optimizer.pt: LibTorch's own writer aborted the process there
+  // ("terminate called after throwing an instance of 'c10::Error'").
+  auto weight = torch::ones({256, 256}, torch::requires_grad());
+  torch::optim::Adam adam({weight});
+  weight.sum().backward();
+  adam.step();
+  EXPECT_EQ(error_of([&] { save_optimizer_state(adam, "/dev/full"); }),
+            "/dev/full: cannot write (No space left on device); free some space or choose "
+            "another folder");
+}
+
+// A checkpoint whose writing fails leaves no NAME.tmp holding the space.
+TEST(Fs, AFailedFolderWriteRemovesItsTemporaryFolder) {
+  test::TempDir dir;
+  const std::string target = dir.file("step-1");
+  EXPECT_THROW(write_dir_atomic(target,
+                                [](const std::string& tmp) {
+                                  write_text_atomic(tmp + "/a.txt", "a");
+                                  throw Error("disk full");
+                                }),
+               Error);
+  EXPECT_FALSE(std::filesystem::exists(target + ".tmp"));
+  EXPECT_FALSE(std::filesystem::exists(target));
 }
 
 }  // namespace

@@ -209,5 +209,31 @@ TEST(Config, LearningRateBeyondTenIsAConfigError) {
   EXPECT_NO_THROW(load_config(std::nullopt, {"train.lr=1e-3"}));
 }
 
+// Sizes past any machine once passed validation and failed inside LibTorch's
+// allocator, naming no key.
+TEST(Config, SizesNoMachineCanHoldAreConfigErrors) {
+  EXPECT_NE(test::error_of([] {
+              load_config(std::nullopt, {"model.hidden_size=4294967296"});
+            }).find("config key 'model.hidden_size': must be <= 65536, got 4294967296"),
+            std::string::npos);
+  EXPECT_NE(test::error_of([] {
+              load_config(std::nullopt, {"model.num_layers=5000"});
+            }).find("config key 'model.num_layers': must be <= 1024"),
+            std::string::npos);
+  const std::string huge = test::error_of([] {
+    load_config(std::nullopt,
+                {"model.hidden_size=60000", "model.num_heads=12", "model.num_layers=1000"});
+  });
+  EXPECT_NE(huge.find("config key 'model.hidden_size / model.intermediate_size / "
+                      "model.num_layers': a model of these sizes needs "),
+            std::string::npos)
+      << huge;
+  EXPECT_NE(huge.find("GB for its weights alone, more than this machine's"), std::string::npos)
+      << huge;
+  EXPECT_NO_THROW(
+      load_config(std::nullopt, {"model.hidden_size=1024", "model.num_heads=16",
+                                 "model.num_layers=24", "model.intermediate_size=4096"}));
+}
+
 }  // namespace
 }  // namespace unbert

@@ -97,7 +97,7 @@ TEST(Behaviors, ReadsLabeledRowsAndEmptyHistory) {
   ASSERT_EQ(b.size(), 3u);
   EXPECT_TRUE(b.labeled());
   Impression first = b[0];
-  EXPECT_EQ(first.id, 7u);
+  EXPECT_EQ(first.id, "7");
   EXPECT_EQ(b.user_id(first.user), "U1");
   ASSERT_EQ(first.history.size(), 2u);
   EXPECT_EQ(news.id(first.history[0]), "N1");
@@ -127,7 +127,7 @@ TEST(Behaviors, ByteOrderMarksAreSkipped) {
                                "7\tU1\t11/15/2019 8:55:22 AM\tN1 N3\tN2-1 N3-0\n");
   Behaviors b = Behaviors::load(path, news, {}, nullptr);
   ASSERT_EQ(b.size(), 1u);
-  EXPECT_EQ(b[0].id, 7u);
+  EXPECT_EQ(b[0].id, "7");
   EXPECT_EQ(b[0].history.size(), 2u);
 }
 
@@ -207,7 +207,7 @@ TEST(Behaviors, SkipModeDropsOnlyBadLinesAndReportsThem) {
   EXPECT_EQ(report.skipped_lines, 1u);
   EXPECT_NE(report.skipped_examples[0].find("behaviors.tsv:2: time 'bad time'"), std::string::npos)
       << report.skipped_examples[0];
-  EXPECT_EQ(b[1].id, 3u);
+  EXPECT_EQ(b[1].id, "3");
 }
 
 // A file large enough to be split across threads gives the same result as a
@@ -252,6 +252,53 @@ TEST(Behaviors, ParallelReadMatchesSerialRead) {
     FAIL();
   } catch (const DataError& e) {
     EXPECT_NE(std::string(e.what()).find("bad.tsv:60000:"), std::string::npos) << e.what();
+  }
+}
+
+// The leaderboard compares ids as text: "007" once came back as "7", and a
+// 20-digit id was refused although MIND's scorer takes it.
+TEST(Behaviors, ImpressionIdsKeepTheirSpelling) {
+  TempDir dir;
+  NewsTable news;
+  news.load(dir.write("news.tsv", kNews), {});
+  Behaviors b = Behaviors::load(dir.write("behaviors.tsv",
+                                          "007\tU1\t11/15/2019 8:55:22 AM\tN1\tN2-1\n"
+                                          "7\tU1\t11/15/2019 8:55:22 AM\tN1\tN2-1\n"
+                                          "123456789012345678901234\tU2\t11/15/2019 8:55:22 "
+                                          "AM\t\tN3-0\n"),
+                                news, {}, nullptr);
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_EQ(b[0].id, "007");
+  EXPECT_EQ(b[1].id, "7");
+  EXPECT_EQ(b[2].id, "123456789012345678901234");
+}
+
+// Two impressions with one id make a submission no scorer can match to its
+// lines; they once passed the reader, predict and score --check.
+TEST(Behaviors, RepeatedImpressionIdsAreAnError) {
+  EXPECT_EQ(behaviors_error("1\tU2\t11/15/2019 8:55:22 AM\t\tN1-1\n"),
+            "behaviors.tsv:2: impression id '1' already appears at line 1; impression ids must "
+            "be unique");
+  // Across the chunks of a parallel read, with the true line numbers.
+  TempDir dir;
+  NewsTable news;
+  news.load(dir.write("news.tsv", kNews), {});
+  std::string text;
+  for (int i = 0; i < 200000; ++i)
+    text += std::to_string(i + 1) +
+            "\tU1\t11/15/2019 8:55:22 AM\tN1 N2 N3 N1 N2 N3\tN1-1 N2-0 "
+            "N3-0 N1-0 N2-0 N3-0 N1-0 N2-0\n";
+  text += "17\tU1\t11/15/2019 8:55:22 AM\t\tN1-1\n";
+  LoadOptions parallel;
+  parallel.threads = 4;
+  try {
+    Behaviors::load(dir.write("big.tsv", text), news, parallel, nullptr);
+    FAIL() << "a repeated id was accepted";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("big.tsv:200001: impression id '17' already appears at "
+                                         "line 17"),
+              std::string::npos)
+        << e.what();
   }
 }
 

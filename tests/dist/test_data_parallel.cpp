@@ -1,6 +1,10 @@
 // `unbert train --nproc-per-node 2`: two CPU ranks over loopback (Gloo, one
 // thread each) against one process with the same global batch.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -14,6 +18,7 @@
 
 #include "test_util.h"
 #include "unbert/common/fs.h"
+#include "unbert/dist/launcher.h"
 #include "unbert/dist/process_group.h"
 #include "unbert/model/weights_io.h"
 
@@ -195,6 +200,74 @@ TEST_F(DataParallel, AKilledRankEndsTheOtherWithItsName) {
   auto resumed = test::run_unbert(
       "--threads 1 train --run-dir two --resume --set train.max_steps=5", dir_.path());
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+}
+
+// Flags or environment that say which rank this is cannot mix with the
+// launcher, which sets them itself; once they were obeyed in part and the
+// command waited out the timeout.
+TEST_F(DataParallel, TheLauncherRefusesRanksGivenOtherwise) {
+  auto flags = train("--run-dir x --nproc-per-node 2 --world-size 2");
+  EXPECT_EQ(flags.exit_code, 2) << flags.err;
+  EXPECT_NE(flags.err.find("--nproc-per-node starts the ranks itself; drop --world-size"),
+            std::string::npos)
+      << flags.err;
+  auto stale = test::run_unbert("--threads 1 train --config c.json --run-dir x --nproc-per-node 2",
+                                dir_.path(), "", "WORLD_SIZE=4");
+  EXPECT_EQ(stale.exit_code, 2) << stale.err;
+  EXPECT_NE(stale.err.find("--nproc-per-node 2, but WORLD_SIZE=4 is set in the environment"),
+            std::string::npos)
+      << stale.err;
+  EXPECT_FALSE(fs::exists(dir_.file("x")));
+}
+
+// A port that accepts connections but never answers (a hung service): rank 0
+// cannot listen there and fails at once, rank 1 would wait for it for the
+// whole timeout. The launcher stops it within seconds (once: 192 s).
+TEST_F(DataParallel, AFailedRankStopsTheOthersWithinSeconds) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), size), 0);
+  ASSERT_EQ(listen(fd, 16), 0);
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size), 0);
+  const int port = ntohs(address.sin_port);
+  const auto start = std::chrono::steady_clock::now();
+  auto result = train("--run-dir x --nproc-per-node 2 --master-port " + std::to_string(port));
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start)
+          .count();
+  close(fd);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_LT(seconds, 45) << result.err;
+  EXPECT_NE(result.err.find("the port is in use"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("unbert launcher: rank 0 "), std::string::npos) << result.err;
+}
+
+// Two ranks started by hand with different settings: each names the key and
+// both values, and no checkpoint is called intact (there is none).
+TEST_F(DataParallel, RanksWithDifferentConfigsSayWhichKeyDiffers) {
+  const int port = free_loopback_port();
+  const std::string env = "MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(port) +
+                          " WORLD_SIZE=2 UNBERT_DIST_TIMEOUT=60";
+  test::CommandResult results[2];
+  std::thread other([&] {
+    results[1] =
+        test::run_unbert("--threads 1 train --config c.json --run-dir x --set model.hidden_size=32",
+                         dir_.path(), "", env + " RANK=1");
+  });
+  results[0] = test::run_unbert("--threads 1 train --config c.json --run-dir x", dir_.path(), "",
+                                env + " RANK=0");
+  other.join();
+  for (const auto& r : results) {
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("rank 1's setup differs from rank 0's: config.model.hidden_size is 32 "
+                         "here, 16 on rank 0"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("intact"), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

@@ -94,8 +94,35 @@ TEST(ProcessGroup, AMasterWhosePeersNeverComeSaysItIsTheMaster) {
     ProcessGroup group(test::loopback_world(0, 2, port, 2), torch::kCPU);
   });
   EXPECT_NE(errors[0].find("rank 0 (the master, at 127.0.0.1:"), std::string::npos) << errors[0];
-  EXPECT_NE(errors[0].find("waited 2 s for the other ranks"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("waited 2 s for the other ranks: rank 1 never joined (1 of 2 did)"),
+            std::string::npos)
+      << errors[0];
   EXPECT_EQ(errors[0].find("could not reach the master"), std::string::npos) << errors[0];
+}
+
+// Ranks whose config or data differ once aborted inside Gloo (SIGABRT) or
+// diverged 50 steps later; now every rank names the first difference.
+TEST(ProcessGroup, RanksThatDisagreeNameTheKeyAndBothValues) {
+  if (!ProcessGroup::available()) GTEST_SKIP() << "built without c10d Gloo";
+  auto errors = test::run_ranks(3, [&](int rank, int port) {
+    ProcessGroup group(test::loopback_world(rank, 3, port, 20), torch::kCPU);
+    nlohmann::json facts = {
+        {"config", {{"model", {{"hidden_size", rank == 2 ? 64 : 32}}}, {"train", {{"lr", 2e-5}}}}}};
+    group.agree("setup", facts);
+  });
+  for (int rank = 0; rank < 3; ++rank)
+    EXPECT_NE(errors[rank].find("distributed: rank 2's setup differs from rank 0's: "
+                                "config.model.hidden_size is 64 here, 32 on rank 0; start every "
+                                "rank with the same config, data and unbert build"),
+              std::string::npos)
+        << "rank " << rank << ": " << errors[rank];
+  // Agreeing ranks go on.
+  auto fine = test::run_ranks(2, [&](int rank, int port) {
+    ProcessGroup group(test::loopback_world(rank, 2, port, 20), torch::kCPU);
+    group.agree("setup", {{"a", 1}});
+    group.barrier("after");
+  });
+  EXPECT_EQ(fine, std::vector<std::string>(2));
 }
 
 // Failures that are not timeouts say what failed, at once, and never "within
@@ -178,6 +205,8 @@ TEST(ProcessGroup, ARankThatLeavesIsNamed) {
   EXPECT_NE(survivor.find("gradient all-reduce failed on rank 0 of 2"), std::string::npos)
       << survivor;
   EXPECT_NE(survivor.find("rank 1 stopped"), std::string::npos) << survivor;
+  // Before any checkpoint there is none to call intact.
+  EXPECT_EQ(survivor.find("checkpoint is intact"), std::string::npos) << survivor;
 }
 
 }  // namespace

@@ -106,5 +106,18 @@ TEST(PartialScores, AStoppedScoringContinuesToTheSameScores) {
   EXPECT_EQ(resumed, whole);  // every other batch scored as in one go
 }
 
+// A 2-rank attempt resumed with 1 rank split its batches otherwise: its
+// files cannot continue, and go (they once went without a word).
+TEST(PartialScores, FilesOfAnotherNumberOfRanksAreDiscarded) {
+  test::TempDir dir;
+  for (const char* name : {"rank0-of-2.scores", "rank1-of-2.scores", "rank0-of-1.scores"})
+    dir.write(std::string("partial/") + name, "x");
+  PartialScores::discard_other_layouts(dir.file("partial"), 1);
+  EXPECT_FALSE(fs::exists(dir.file("partial/rank0-of-2.scores")));
+  EXPECT_FALSE(fs::exists(dir.file("partial/rank1-of-2.scores")));
+  EXPECT_TRUE(fs::exists(dir.file("partial/rank0-of-1.scores")));
+  PartialScores::discard_other_layouts(dir.file("nothing-here"), 1);  // no folder: nothing to do
+}
+
 }  // namespace
 }  // namespace unbert

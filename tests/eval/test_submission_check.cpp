@@ -47,13 +47,27 @@ TEST(SubmissionCheck, NamesWhatTheLeaderboardWouldReject) {
                 .find("ends after 1 impressions; " + behaviors +
                       " has 2 (impression 9 at line 2 is the first missing)"),
             std::string::npos);
-  EXPECT_NE(problem("9 [1,2]\n7 [2,1,3]\n").find("p.txt:1: impression id 9 does not match"),
+  EXPECT_NE(problem("9 [1,2]\n7 [2,1,3]\n").find("p.txt:1: impression id '9' does not match"),
             std::string::npos);
   EXPECT_NE(problem("7 [2,1]\n9 [1,2]\n").find("has 2 ranks but"), std::string::npos);
   EXPECT_NE(problem("7 [2,2,3]\n9 [1,2]\n").find("rank 2 appears twice"), std::string::npos);
   EXPECT_NE(problem("7 [2,1,3]\n9 [1,2]\n10 [1]\n").find("more impressions than"),
             std::string::npos);
   EXPECT_NE(problem("").find("holds no prediction lines"), std::string::npos);
+  // Once OK here, refused by the official scorer: a space in the list, an id
+  // spelled otherwise, a blank line between lines.
+  EXPECT_NE(problem("7 [2, 1, 3]\n9 [1,2]\n").find("p.txt:1: expected a line like"),
+            std::string::npos);
+  EXPECT_NE(problem("07 [2,1,3]\n9 [1,2]\n").find("impression id '07' does not match"),
+            std::string::npos);
+  EXPECT_NE(problem("7 [2,1,3]\n\n9 [1,2]\n").find("p.txt:2: blank line before more lines"),
+            std::string::npos);
+  const std::string twice =
+      dir.write("twice.tsv", std::string(kBehaviors) + "7\tU3\t11/15/2019 11:00:00 AM\t\tN1\n");
+  EXPECT_NE(error_of([&] {
+              check_submission(dir.write("p.txt", "7 [2,1,3]\n9 [1,2]\n"), twice);
+            }).find("twice.tsv:3: impression id '7' already appears at line 1"),
+            std::string::npos);
   EXPECT_NE(
       error_of([&] {
         check_submission(zip_of(dir, "nested.zip", {{"out/prediction.txt", "7 [1,2,3]\n"}}));

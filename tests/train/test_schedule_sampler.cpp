@@ -120,6 +120,23 @@ TEST(Cadence, EvaluatesAtEpochEndsEveryNAndTheLastStep) {
   EXPECT_TRUE(end.evaluate);
 }
 
+// With evaluations only at epoch ends (configs/small.json), a crash lost up
+// to an epoch: train.save_every writes step checkpoints in between.
+TEST(Cadence, SavesEveryNStepsBetweenEvaluations) {
+  TrainConfig t;
+  t.save_every = 2;
+  t.eval_every = 3;
+  Cadence cadence(t, 10);
+  EXPECT_FALSE(cadence.after_step(1, false).save);
+  EXPECT_TRUE(cadence.after_step(2, false).save);
+  EXPECT_FALSE(cadence.after_step(3, false).save);  // the evaluation writes one anyway
+  EXPECT_TRUE(cadence.after_step(3, false).evaluate);
+  EXPECT_TRUE(cadence.after_step(4, false).save);
+  EXPECT_FALSE(cadence.after_step(6, true).save);  // an epoch's end evaluates
+  t.save_every = 0;
+  EXPECT_FALSE(Cadence(t, 10).after_step(2, false).save);
+}
+
 TEST(Cadence, PatienceCountsEvaluationsWithoutABetterAuc) {
   TrainConfig t;
   EXPECT_FALSE(Cadence(t, 10).out_of_patience(100));  // 0: never

@@ -130,6 +130,7 @@ struct TrainConfig {
   double grad_clip = 1.0;
   int64_t seed = 42;
   int64_t eval_every = 0;
+  int64_t save_every = 1000;
   int64_t eval_impressions = 0;
   int64_t keep = 3;
   int64_t log_every = 50;
@@ -152,6 +153,8 @@ struct TrainConfig {
     v("grad_clip", grad_clip, "max global gradient norm; 0 = off");
     v("seed", seed, "random seed (sampling, init, dropout)");
     v("eval_every", eval_every, "dev evaluation every N steps; 0 = at epoch ends only");
+    v("save_every", save_every,
+      "step checkpoint every N steps besides those at evaluations; 0 = at evaluations only");
     v("eval_impressions", eval_impressions, "dev impressions scored while training; 0 = all");
     v("keep", keep, "checkpoints kept besides best");
     v("log_every", log_every, "steps between log lines");

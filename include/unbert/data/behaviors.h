@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "unbert/common/span.h"
@@ -17,7 +18,7 @@ namespace unbert {
 constexpr int8_t kUnlabeled = -1;
 
 struct Impression {
-  uint64_t id;
+  std::string_view id;  // as written in the file (the scorer compares text)
   uint32_t user;
   int64_t time;               // seconds, see mind_time.h
   uint32_t line;              // 1-based line in behaviors.tsv
@@ -33,7 +34,7 @@ class Behaviors {
   static Behaviors load(const std::string& path, NewsTable& news, const LoadOptions& options,
                         LoadReport* report);
 
-  std::size_t size() const { return ids_.size(); }
+  std::size_t size() const { return id_ends_.size(); }
   Impression operator[](std::size_t i) const;
   bool labeled() const { return labeled_; }  // every impression carries labels
   std::size_t num_candidates() const { return candidate_news_.size(); }
@@ -48,7 +49,8 @@ class Behaviors {
   friend struct BehaviorsBuilder;
   std::string path_;
   bool labeled_ = true;
-  std::vector<uint64_t> ids_;
+  std::string id_text_;            // every impression id, end to end
+  std::vector<uint64_t> id_ends_;  // where impression i's id ends in id_text_
   std::vector<uint32_t> user_;
   std::vector<int64_t> time_;
   std::vector<uint32_t> line_;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "unbert/dist/world.h"
 
@@ -56,6 +57,15 @@ class ProcessGroup {
   // Every rank's `mine` (same shape and type on every rank), in rank order.
   std::vector<torch::Tensor> allgather(const torch::Tensor& mine, const char* what);
   void barrier(const char* what);
+
+  // Every rank's `facts` (resolved config, input digests, build) must equal
+  // rank 0's. A difference is a UsageError on every rank naming the key and
+  // both values. Call it before the first collective whose sizes depend on
+  // them: a mismatch there aborts inside Gloo.
+  void agree(const std::string& what, const nlohmann::json& facts);
+  // The end of a failed collective's message: what to do next (the trainer
+  // says whether a checkpoint exists to resume from).
+  void set_failure_advice(std::string advice);
 
   // Whether this build can join a world of more than one process.
   static bool available();

@@ -30,6 +30,11 @@ class PartialScores {
   void remove_all();
   const std::string& path() const { return path_; }
 
+  // Deletes, with a log line each, the files in `folder` that are not of a
+  // world of `ranks` (rank<r>-of-<ranks>.scores): an attempt with another
+  // number of ranks split the batches otherwise, so nothing in them continues.
+  static void discard_other_layouts(const std::string& folder, int ranks);
+
  private:
   std::string path_;
   std::size_t batches_ = 0;

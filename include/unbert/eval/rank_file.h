@@ -1,10 +1,14 @@
 // The official scorer's text files: truth lines "impid [0,1,0]" and
-// prediction lines "impid [2,1,3]" (1-based ranks; score = 1/rank).
+// prediction lines "impid [2,1,3]" (1-based ranks; score = 1/rank). Read as
+// MIND's evaluate.py reads them (two whitespace-separated fields, the second a
+// JSON list, ids compared as text), with stricter refusals on top: printable
+// ASCII only, whole numbers only, ranks a permutation of 1..n.
 #pragma once
 
 #include <cstdint>
 #include <istream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "unbert/data/behaviors.h"
@@ -13,14 +17,15 @@
 namespace unbert {
 
 struct ImpressionList {
-  uint64_t id = 0;
+  std::string id;               // as written
   std::size_t line = 0;         // 1-based line in its file
   std::vector<int64_t> values;  // labels (0/1) or ranks (>= 1)
 };
 
 enum class ListKind { Labels, Ranks };
 
-// Reads every non-blank line; a malformed one is a DataError with file:line.
+// Reads every line (blank lines only at the end, as the scorer stops at the
+// last truth line); a malformed one is a DataError with file:line.
 std::vector<ImpressionList> read_impression_lists(const std::string& path, ListKind kind);
 // The same from a stream; `path` names it in errors.
 std::vector<ImpressionList> read_impression_lists(std::istream& in, const std::string& path,
@@ -41,6 +46,6 @@ MetricSummary score_rankings(const std::vector<ImpressionList>& truth,
                              const std::string& truth_path, const std::string& prediction_path);
 
 // "impid [r1,r2,...]": ranks 1..n by descending score (ties by position).
-std::string format_prediction_line(uint64_t id, const float* scores, std::size_t n);
+std::string format_prediction_line(std::string_view id, const float* scores, std::size_t n);
 
 }  // namespace unbert

@@ -12,6 +12,7 @@ namespace unbert {
 struct StepActions {
   bool log = false;       // a metrics.jsonl row and a log line
   bool evaluate = false;  // dev evaluation, then a step checkpoint
+  bool save = false;      // a step checkpoint without an evaluation (train.save_every)
   bool last = false;      // the planned end of training
 };
 
@@ -28,7 +29,7 @@ class Cadence {
   bool out_of_patience(int64_t evaluations_since_best) const;
 
  private:
-  int64_t total_steps_, log_every_, eval_every_, patience_;
+  int64_t total_steps_, log_every_, eval_every_, save_every_, patience_;
 };
 
 }  // namespace unbert

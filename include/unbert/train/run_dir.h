@@ -25,7 +25,7 @@ class RunDir {
   // Complete step checkpoints, oldest first.
   std::vector<std::string> step_checkpoints() const;
   std::optional<std::string> latest_checkpoint() const;
-  // best/ when there is one, else the latest step checkpoint.
+  // best/; without one a UsageError naming the latest step checkpoint.
   std::string model_checkpoint() const;
   // A run to continue: at least one complete step checkpoint. Without one a
   // folder holds at most leftovers of an attempt that stopped before it

@@ -1,0 +1,49 @@
+#include "unbert/pipeline/rank_agreement.h"
+
+#include <filesystem>
+
+#include "unbert/common/build_info.h"
+#include "unbert/common/hash.h"
+#include "unbert/config/config_io.h"
+
+namespace unbert {
+
+namespace fs = std::filesystem;
+
+std::vector<std::pair<std::string, std::string>> split_files(
+    const DataConfig& data, const std::vector<std::string>& splits) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const std::string& split : splits) {
+    const std::string key = split == "train" ? "train_dir"
+                            : split == "dev" ? "dev_dir"
+                                             : "test_dir";
+    const std::string& dir = split == "train" ? data.train_dir
+                             : split == "dev" ? data.dev_dir
+                                              : data.test_dir;
+    for (const char* name : {"behaviors.tsv", "news.tsv"}) {
+      const fs::path path = fs::path(dir) / name;
+      if (fs::is_regular_file(path)) files.emplace_back("data." + key + "/" + name, path.string());
+    }
+  }
+  return files;
+}
+
+nlohmann::json file_identity(const std::string& path) {
+  return {{"bytes", fs::file_size(path)}, {"hash", hex64(hash_file(path))}};
+}
+
+void check_ranks_agree(ProcessGroup& group, const RunConfig& config,
+                       const std::vector<std::pair<std::string, std::string>>& files,
+                       const nlohmann::json& known) {
+  if (group.size() == 1) return;
+  const BuildInfo build = build_info();
+  nlohmann::json facts = {
+      {"config", config_to_json(config)},
+      {"build",
+       {{"unbert", build.version}, {"commit", build.git_commit}, {"libtorch", build.libtorch}}}};
+  facts["files"] = known;
+  for (const auto& [label, path] : files) facts["files"][label] = file_identity(path);
+  group.agree("setup", facts);
+}
+
+}  // namespace unbert
