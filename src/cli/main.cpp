@@ -10,6 +10,7 @@
 #include "unbert/common/build_info.h"
 #include "unbert/common/error.h"
 #include "unbert/common/log.h"
+#include "unbert/common/memory_limit.h"
 #include "unbert/common/system.h"
 #include "unbert/train/trainer.h"
 
@@ -20,6 +21,20 @@ int fail(const std::string& message, int code) {
   std::fprintf(stderr, "error: %s\n", line.c_str());
   unbert::log_to_files(spdlog::level::err, line);  // the run's unbert.log keeps it too
   return code;
+}
+
+// The executable's pre-initialisers run before any shared library's, so the
+// address-space check comes before OpenBLAS's initialiser can hang in it.
+void preflight(int, char**, char**) {
+  unbert::check_address_space_before_libraries();
+}
+__attribute__((section(".preinit_array"), used)) void (*const preflight_entry)(int, char**,
+                                                                               char**) = preflight;
+
+// LibTorch's and the C++ library's text for a failed allocation names no
+// limit and no fix; anything else is passed on as it is.
+std::string explain_failure(const std::string& what) {
+  return unbert::explain_allocation_failure(what, unbert::memory_bounds()).value_or(what);
 }
 
 }  // namespace
@@ -75,8 +90,8 @@ int main(int argc, char** argv) {
   } catch (const Error& e) {
     return fail(e.what(), 1);
   } catch (const c10::Error& e) {
-    return fail(e.what_without_backtrace(), 1);
+    return fail(explain_failure(e.what_without_backtrace()), 1);
   } catch (const std::exception& e) {
-    return fail(e.what(), 1);
+    return fail(explain_failure(e.what()), 1);
   }
 }

@@ -243,6 +243,13 @@ json parse_checking_keys_and_numbers(const std::string& text) {
   return root;
 }
 
+// The number nlohmann could not hold, from "number overflow parsing '1e400'".
+std::string overflowing_literal(const json::out_of_range& e) {
+  const std::string what = e.what();
+  const std::size_t open = what.find('\''), close = what.rfind('\'');
+  return open < close ? what.substr(open + 1, close - open - 1) : std::string();
+}
+
 std::string too_large(const std::string& key, const std::string& written) {
   return "config key '" + key + "': " + written + " is too large for an integer (at most " +
          std::to_string(std::numeric_limits<int64_t>::max()) + ")";
@@ -293,7 +300,15 @@ json read_json_file(const std::string& path) {
     auto cut = what.find("syntax error");
     throw UsageError(path + ":" + std::to_string(line) + ":" + std::to_string(column) +
                      ": invalid JSON: " + (cut == std::string::npos ? what : what.substr(cut)));
-  } catch (const json::exception& e) {  // a number past double's range, say
+  } catch (const json::out_of_range& e) {
+    const std::string literal = overflowing_literal(e);
+    const std::size_t at = literal.empty() ? std::string::npos : text.find(literal);
+    const std::string where =
+        at == std::string::npos ? "" : ":" + std::to_string(line_and_column(text, at).first);
+    throw UsageError(path + where + ": " + (literal.empty() ? e.what() : literal) +
+                     " is past the range of a number (at most about 1.8e308); write the value "
+                     "you meant");
+  } catch (const json::exception& e) {
     std::string what = e.what();
     throw UsageError(path + ": invalid JSON: " + what.substr(what.find(']') + 2));
   }
@@ -311,6 +326,10 @@ void apply_override(json& tree, const std::string& assignment) {
   json value;
   try {
     value = json::parse(text);
+  } catch (const json::out_of_range& e) {  // 1e400: a number, past double's range
+    const std::string literal = overflowing_literal(e);
+    throw UsageError("--set " + key + "=" + text + ": " + (literal.empty() ? text : literal) +
+                     " is past the range of a number (at most about 1.8e308); retype it");
   } catch (const json::exception&) {
     value = text;  // a bare word such as `attention` or a path
   }

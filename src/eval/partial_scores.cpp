@@ -51,7 +51,8 @@ PartialScores::PartialScores(std::string path, std::string key, bool resume)
     } else if (bytes.compare(0, header.size(), header) != 0) {
       throw UsageError(path_ +
                        ": these partial scores are of another checkpoint (or other weights at its "
-                       "path), split, batch size or number of ranks (" +
+                       "path), split content, text packing, precision, device, batch size or "
+                       "number of ranks (" +
                        bytes.substr(0, std::min<std::size_t>(bytes.find('\n'), 300)) +
                        "); resume with the same ones, or run without --resume to start afresh");
     } else {

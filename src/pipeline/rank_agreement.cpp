@@ -28,6 +28,25 @@ std::vector<std::pair<std::string, std::string>> split_files(
   return files;
 }
 
+std::vector<std::pair<std::string, std::string>> model_files(const RunConfig& config) {
+  std::vector<std::pair<std::string, std::string>> files;
+  auto add = [&](const std::string& label, const fs::path& path) {
+    if (fs::is_regular_file(path)) files.emplace_back(label, path.string());
+  };
+  const TextConfig& text = config.text;
+  if (text.tokenizer == TokenizerKind::WordPiece) add("text.vocab", text.vocab);
+  if (text.tokenizer == TokenizerKind::SentencePiece && !text.spm_model.empty())
+    add("text.spm_model", text.spm_model);
+  if (!config.train.init_from.empty()) {
+    add("train.init_from/model.safetensors",
+        fs::path(config.train.init_from) / "model.safetensors");
+  } else if (!config.model.pretrained.empty()) {
+    for (const char* name : {"config.json", "model.safetensors", "pytorch_model.bin"})
+      add("model.pretrained/" + std::string(name), fs::path(config.model.pretrained) / name);
+  }
+  return files;
+}
+
 nlohmann::json file_identity(const std::string& path) {
   return {{"bytes", fs::file_size(path)}, {"hash", hex64(hash_file(path))}};
 }

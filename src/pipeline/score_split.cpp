@@ -7,12 +7,15 @@
 #include "unbert/common/error.h"
 #include "unbert/common/fs.h"
 #include "unbert/common/log.h"
+#include "unbert/common/memory_limit.h"
 #include "unbert/common/signals.h"
+#include "unbert/config/config_io.h"
 #include "unbert/data/mind_dataset.h"
 #include "unbert/dist/process_group.h"
 #include "unbert/eval/evaluator.h"
 #include "unbert/model/checkpoint.h"
 #include "unbert/model/device.h"
+#include "unbert/model/memory_need.h"
 #include "unbert/model/precision.h"
 #include "unbert/pipeline/rank_agreement.h"
 #include "unbert/pipeline/run_config.h"
@@ -52,6 +55,16 @@ void check_scoring_overrides(const std::vector<std::string>& overrides) {
 }
 
 namespace {
+
+// A batch's activations beside the loaded weights (a memory limit otherwise
+// ends in a crash or a spin inside the BLAS, not an error).
+void check_scoring_fits(const ModelShape& shape, const RunConfig& config) {
+  const int64_t batch = config.eval.batch_size, tokens = config.text.max_seq_len;
+  check_memory(scoring_memory(shape, batch, tokens, config.text.max_history + 2),
+               "scoring (eval.batch_size " + std::to_string(batch) + " of " +
+                   std::to_string(tokens) + " tokens)",
+               "lower eval.batch_size");
+}
 
 // A checkpoint, its data and tokenizer, ready to score one split.
 struct Inference {
@@ -135,8 +148,8 @@ std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::
   in->data = load_mind(in->config.data, splits);
   in->text = build_text_pipeline(in->config, in->data.news);
   // The model's shape comes from the checkpoint; the config must not contradict it.
-  check_checkpoint_fits(info, shape_for_checkpoint(info, in->config),
-                        in->text->tokenizer->identity(), in->checkpoint);
+  const ModelShape shape = shape_for_checkpoint(info, in->config);
+  check_checkpoint_fits(info, shape, in->text->tokenizer->identity(), in->checkpoint);
   in->device =
       resolve_device_for_rank(in->config.device, o.world.local_rank, o.world.distributed());
   in->group = std::make_unique<ProcessGroup>(o.world, in->device);
@@ -147,6 +160,7 @@ std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::
   if (!in->group->main()) log_as_rank(in->group->rank(), "");
   in->precision = resolve_precision(in->config.eval.precision, in->device, "eval.precision");
   in->model = load_checkpoint_model(in->checkpoint, in->device);
+  if (in->device.is_cpu()) check_scoring_fits(shape, in->config);
   spdlog::info("[eval] checkpoint {}", in->checkpoint);
   return in;
 }
@@ -258,14 +272,21 @@ EvalResult evaluate_split(const ScoreSplitOptions& o) {
   return result;
 }
 
-// What a rank's partial scores are of: resuming needs the same checkpoint,
-// split, batches and sharding.
-std::string partial_key(const Inference& in, const Behaviors& behaviors) {
+// What a rank's partial scores are of: resuming needs the same weights, the
+// same split content (behaviors and titles), the same packing of the text,
+// precision and device, and the same batches and sharding.
+std::string partial_key(const Inference& in, const Behaviors& behaviors, const std::string& split) {
+  nlohmann::json files;
+  for (const auto& [label, path] : split_files(in.config.data, {split}))
+    files[label] = file_identity(path);
   return nlohmann::json{{"checkpoint", fs::absolute(in.checkpoint).lexically_normal().string()},
                         {"weights", in.weights},
                         {"behaviors", fs::absolute(behaviors.path()).lexically_normal().string()},
-                        {"bytes", fs::file_size(behaviors.path())},
+                        {"files", files},
                         {"candidates", behaviors.num_candidates()},
+                        {"text", config_to_json(in.config)["text"]},
+                        {"precision", enum_name(in.precision.used)},
+                        {"device", in.device.str()},
                         {"batch_size", in.config.eval.batch_size},
                         {"rank", in.group->rank()},
                         {"ranks", in.group->size()}}
@@ -283,7 +304,7 @@ SubmissionFiles predict_split(const ScoreSplitOptions& o) {
   if (in->group->main()) PartialScores::discard_other_layouts(dir + "/partial", in->group->size());
   PartialScores partial(dir + "/partial/rank" + std::to_string(in->group->rank()) + "-of-" +
                             std::to_string(in->group->size()) + ".scores",
-                        partial_key(*in, behaviors), o.resume);
+                        partial_key(*in, behaviors, o.split), o.resume);
   install_stop_signals();
   double seconds = 0;
   auto scores = score_split(*in, behaviors, &seconds, &partial);

@@ -247,7 +247,9 @@ TrainResult train_run(const TrainOptions& o) {
   torch::Device device =
       resolve_device_for_rank(config.device, o.world.local_rank, o.world.distributed());
   ProcessGroup group(o.world, device);
-  check_ranks_agree(group, config, split_files(config.data, splits_for_training(config.data)));
+  auto inputs = split_files(config.data, splits_for_training(config.data));
+  for (auto& file : model_files(config)) inputs.push_back(std::move(file));
+  check_ranks_agree(group, config, inputs);
   std::optional<RunLock> lock;
   prepare_run_dir(run, config, o, group, &lock);
   std::optional<RunManifest> manifest;

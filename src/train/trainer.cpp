@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include "unbert/common/fs.h"
 #include "unbert/common/log.h"
+#include "unbert/common/memory_limit.h"
 #include "unbert/common/prefetcher.h"
 #include "unbert/common/progress.h"
 #include "unbert/common/signals.h"
@@ -19,6 +21,7 @@
 #include "unbert/eval/evaluator.h"
 #include "unbert/model/checkpoint.h"
 #include "unbert/model/hf_loader.h"
+#include "unbert/model/memory_need.h"
 #include "unbert/train/data_fingerprint.h"
 #include "unbert/train/optimizer_io.h"
 #include "unbert/train/schedule.h"
@@ -102,6 +105,28 @@ ModelShape Trainer::initial_shape() const {
   return shape;
 }
 
+// Before the first step: the gradients, Adam's moments and a micro-batch's
+// activations must fit beside the weights (a memory limit otherwise ends in a
+// crash or a spin inside the BLAS, not an error).
+void Trainer::check_training_fits(const ModelShape& shape, int64_t parameters) const {
+  if (!device_.is_cpu()) return;  // a GPU's memory is its own; CUDA says what ran out
+  const TextConfig& t = config_.text;
+  // The dev evaluations between steps score beside the optimizer's state.
+  const uint64_t need =
+      training_memory(shape, parameters, config_.train.micro_batch, t.max_seq_len,
+                      t.max_history + 2) +
+      scoring_memory(shape, config_.eval.batch_size, t.max_seq_len, t.max_history + 2);
+  char task[160];
+  std::snprintf(
+      task, sizeof task,
+      "training (%.1f M parameters, train.micro_batch %lld and eval.batch_size %lld of %lld "
+      "tokens)",
+      static_cast<double>(parameters) / 1e6, static_cast<long long>(config_.train.micro_batch),
+      static_cast<long long>(config_.eval.batch_size), static_cast<long long>(t.max_seq_len));
+  check_memory(need, task,
+               "lower train.micro_batch (train.batch_size stays the same) or eval.batch_size");
+}
+
 void Trainer::build_model() {
   ModelShape shape = initial_shape();
   model_ = make_unbert(shape, static_cast<uint64_t>(config_.train.seed), config_.model.random_init);
@@ -126,6 +151,7 @@ void Trainer::build_model() {
       "parameters on {}",
       shape.hidden_size, shape.num_layers, shape.news_layers, enum_name(shape.aggregator),
       enum_name(shape.level), parameters / 1e6, device_.str());
+  check_training_fits(shape, parameters);
   spdlog::info("[train] precision {} ({}); dev scoring {} ({})", enum_name(precision_.used),
                precision_.why, enum_name(eval_precision_.used), eval_precision_.why);
 }

@@ -20,6 +20,7 @@
 #include "test_util.h"
 #include "unbert/common/fs.h"
 #include "unbert/common/mapped_file.h"
+#include "unbert/common/memory_limit.h"
 #include "unbert/common/sha256.h"
 #include "unbert/common/zip_member.h"
 #include "unbert/config/config_io.h"
@@ -228,8 +229,8 @@ std::vector<Entry> catalogue() {
        "a stop signal while predict scores: PartialScores.AStoppedScoringContinuesToTheSameScores "
        "requests one"},
       {"eval/partial_scores.cpp",
-       ": these partial scores are of another checkpoint (or other weights at its path), split, "
-       "batch size or number of ranks (",
+       ": these partial scores are of another checkpoint (or other weights at its path), split "
+       "content, text packing, precision, device, batch size or number of ranks (",
        [] {
          const std::string path = at("partial/rank0-of-1.scores");
          { PartialScores first(path, "{\"checkpoint\":\"a\"}", false); }
@@ -447,6 +448,10 @@ std::vector<Entry> catalogue() {
        "renaming a folder just written beside its target fails only on a failing file system"},
       {"common/log.cpp", "'; use one of trace, debug, info, warn, error, off",
        [] { return cli("--log-level loud config"); }},
+      {"common/memory_limit.cpp", "not enough memory: ",
+       [] {  // more than any machine; MemoryLimit.* run steps under ulimit -v
+         return error_of([] { check_memory(uint64_t{1} << 60, "this step", "need less"); });
+       }},
       {"common/mapped_file.cpp", ": cannot open (",
        [] { return error_of([] { MappedFile file(at("missing")); }); }},
       {"common/mapped_file.cpp", ": not a regular file",
@@ -488,6 +493,14 @@ std::vector<Entry> catalogue() {
        [] { return error_of([] { load_config(std::nullopt, {"model.aggregator=max"}); }); }},
       {"config/config_json.cpp", "unknown key; did you mean '",
        [] { return error_of([] { load_config(std::nullopt, {"train.lrr=1"}); }); }},
+      {"config/config_json.cpp",
+       " is past the range of a number (at most about 1.8e308); write the value you meant",
+       [] {
+         return error_of([] { load_config(put("huge.json", R"({"train": {"lr": 1e999}})"), {}); });
+       }},
+      {"config/config_json.cpp",
+       " is past the range of a number (at most about 1.8e308); retype it",
+       [] { return error_of([] { load_config(std::nullopt, {"train.lr=1e400"}); }); }},
       {"config/config_json.cpp", ": cannot open the file (check the path)",
        [] { return error_of([] { load_config(at("missing.json"), {}); }); }},
       {"config/config_json.cpp", "' (JSON would keep only the last one); merge the two into one",

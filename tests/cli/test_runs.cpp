@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -215,18 +216,25 @@ TEST_F(Pipeline, ScoringResultsGoToTheirOwnCheckpointsFolder) {
   EXPECT_FALSE(fs::exists(dir_.file("runs/other/predict")));
 }
 
+// predict of `run`'s test split in batches of 8, stopped as by a Ctrl-C in
+// its first batch; the options to resume it.
+ScoreSplitOptions predict_stopped_in_its_first_batch(const std::string& run) {
+  ScoreSplitOptions o;
+  o.run_dir = run;
+  o.split = "test";
+  o.config.overrides = {"eval.batch_size=8"};
+  request_stop();
+  EXPECT_NE(test::error_of([&] { predict_split(o); }).find("scoring stopped after batch 1 of"),
+            std::string::npos);
+  clear_stop_request();
+  return o;
+}
+
 // A training that goes on updates best/ in place: partial scores of the old
 // weights once continued with the new ones, one submission from two models.
 TEST_F(Pipeline, PredictResumeRefusesScoresOfOtherWeights) {
   ASSERT_EQ(run_unbert("--threads 1 train --config tiny.json", dir_.path()).exit_code, 0);
-  ScoreSplitOptions o;
-  o.run_dir = dir_.file("runs/tiny");
-  o.split = "test";
-  o.config.overrides = {"eval.batch_size=8"};
-  request_stop();  // as a Ctrl-C during the first batch
-  EXPECT_NE(test::error_of([&] { predict_split(o); }).find("scoring stopped after batch 1 of"),
-            std::string::npos);
-  clear_stop_request();
+  ScoreSplitOptions o = predict_stopped_in_its_first_batch(dir_.file("runs/tiny"));
   const std::string weights = dir_.file("runs/tiny/best/model.safetensors");
   std::string bytes = read_text_file(weights);
   bytes[bytes.size() - 2] ^= 0x01;  // one weight changes in its low bits
@@ -237,6 +245,38 @@ TEST_F(Pipeline, PredictResumeRefusesScoresOfOtherWeights) {
                        "path)"),
             std::string::npos)
       << error;
+  EXPECT_FALSE(fs::exists(dir_.file("runs/tiny/predict/test/prediction.zip")));
+}
+
+// Scores of other inputs under the same checkpoint: another packing of the
+// text, a title edited in place (same size), another precision.
+TEST_F(Pipeline, PredictResumeRefusesScoresOfOtherInputs) {
+  ASSERT_EQ(run_unbert("--threads 1 train --config tiny.json", dir_.path()).exit_code, 0);
+  const std::string news = dir_.file("data/test/news.tsv");
+  const std::string original = read_text_file(news);
+  struct Case {
+    std::string override_;
+    std::function<void()> edit;
+  };
+  const std::vector<Case> cases = {
+      {"text.max_history=2", [] {}},
+      {"eval.precision=bf16", [] {}},
+      {"", [&] {
+         std::string edited = original;
+         const std::size_t tab = edited.find('\t', edited.find('\t', edited.find('\t') + 1) + 1);
+         edited[tab + 1] = edited[tab + 1] == 'x' ? 'y' : 'x';  // a title's first letter
+         write_text_atomic(news, edited);
+       }}};
+  for (const Case& c : cases) {
+    write_text_atomic(news, original);
+    ScoreSplitOptions o = predict_stopped_in_its_first_batch(dir_.file("runs/tiny"));
+    c.edit();
+    if (!c.override_.empty()) o.config.overrides.push_back(c.override_);
+    o.resume = true;
+    const std::string error = test::error_of([&] { predict_split(o); });
+    EXPECT_NE(error.find("these partial scores are of another checkpoint"), std::string::npos)
+        << c.override_ << ": " << error;
+  }
   EXPECT_FALSE(fs::exists(dir_.file("runs/tiny/predict/test/prediction.zip")));
 }
 

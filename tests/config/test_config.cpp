@@ -73,6 +73,16 @@ TEST(Config, SyntaxErrorNamesFileLineAndColumn) {
   EXPECT_NE(e.find("invalid JSON"), std::string::npos) << e;
 }
 
+// 1e400 was "expected a number, got a string" from --set and had no line in a file.
+TEST(Config, NumbersPastDoublesRangeAreShownAsWrittenWithTheirLine) {
+  std::string e = error_of("{\n  \"train\": {\n    \"lr\": -2e999\n  }\n}\n");
+  EXPECT_NE(e.find("c.json:3: -2e999 is past the range of a number"), std::string::npos) << e;
+  e = error_of("{}", {"model.dropout=1e400"});
+  EXPECT_EQ(e,
+            "--set model.dropout=1e400: 1e400 is past the range of a number (at most about "
+            "1.8e308); retype it");
+}
+
 TEST(Config, DuplicateKeyIsAnErrorNamingItsLine) {
   std::string e = error_of("{\n  \"train\": {\"lr\": 1e-4},\n  \"train\": {\"epochs\": 3}\n}\n");
   EXPECT_NE(e.find("c.json:3: duplicate key 'train' (JSON would keep only the last one)"),
@@ -149,12 +159,12 @@ TEST(Config, FuzzFindingsAreClearErrors) {
             std::string::npos);
   EXPECT_NE(test::error_of([&] {
               load_config(std::nullopt, {"train.lr=[1e999]"});
-            }).find("config key 'train.lr'"),
+            }).find("--set train.lr=[1e999]: 1e999 is past the range of a number"),
             std::string::npos);
   test::TempDir dir;
   EXPECT_NE(test::error_of([&] {
               load_config(dir.write("big.json", "{\"train\": {\"lr\": 1e999}}"), {});
-            }).find("big.json: invalid JSON: number overflow"),
+            }).find("big.json:1: 1e999 is past the range of a number"),
             std::string::npos);
 }
 

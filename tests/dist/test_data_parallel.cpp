@@ -270,5 +270,36 @@ TEST_F(DataParallel, RanksWithDifferentConfigsSayWhichKeyDiffers) {
   }
 }
 
+// Two machines, one config: a vocab.txt that differs between them once
+// trained on different token ids without a word.
+TEST_F(DataParallel, RanksWhoseTokenizerFilesDifferSayWhichFile) {
+  test::TempDir other_dir;
+  fs::copy(dir_.file("data"), other_dir.file("data"), fs::copy_options::recursive);
+  std::string config = read_text_file(dir_.file("c.json"));
+  const std::string shared_vocab = test::shared_dir() + "/golden/tiny-bert/vocab.txt";
+  config.replace(config.find(shared_vocab), shared_vocab.size(), "vocab.txt");
+  const std::string vocab = read_text_file(shared_vocab);
+  for (const auto* dir : {&dir_, &other_dir}) dir->write("v.json", config);
+  dir_.write("vocab.txt", vocab);
+  other_dir.write("vocab.txt", vocab + "zzzextra\n");
+  const int port = free_loopback_port();
+  const std::string env = "MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(port) +
+                          " WORLD_SIZE=2 UNBERT_DIST_TIMEOUT=60";
+  test::CommandResult results[2];
+  std::thread other([&] {
+    results[1] = test::run_unbert("--threads 1 train --config v.json --run-dir x", other_dir.path(),
+                                  "", env + " RANK=1");
+  });
+  results[0] = test::run_unbert("--threads 1 train --config v.json --run-dir x", dir_.path(), "",
+                                env + " RANK=0");
+  other.join();
+  for (const auto& r : results) {
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("rank 1's setup differs from rank 0's: files.text.vocab.bytes is "),
+              std::string::npos)
+        << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace unbert

@@ -29,4 +29,8 @@ nlohmann::json file_identity(const std::string& path);
 std::vector<std::pair<std::string, std::string>> split_files(
     const DataConfig& data, const std::vector<std::string>& splits);
 
+// The tokenizer's file and the weights training starts from (train.init_from's
+// or model.pretrained's), as far as they exist yet, labelled by config key.
+std::vector<std::pair<std::string, std::string>> model_files(const RunConfig& config);
+
 }  // namespace unbert

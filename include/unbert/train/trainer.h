@@ -62,6 +62,7 @@ class Trainer {
   struct StepBatches;
 
   void build_model();
+  void check_training_fits(const ModelShape& shape, int64_t parameters) const;
   ModelShape initial_shape() const;
   void start(bool resume, const Plan& first);
   int64_t planned_steps(std::size_t batches_per_epoch) const;
