@@ -1,5 +1,6 @@
 #include "unbert/pipeline/score_split.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include "unbert/data/mind_dataset.h"
 #include "unbert/dist/process_group.h"
 #include "unbert/eval/evaluator.h"
+#include "unbert/eval/impression_table.h"
 #include "unbert/model/checkpoint.h"
 #include "unbert/model/device.h"
 #include "unbert/model/memory_need.h"
@@ -109,6 +111,13 @@ void locate(const ScoreSplitOptions& o, Inference* in) {
   in->checkpoint = RunDir(run).model_checkpoint();
 }
 
+bool has_split_behaviors(const DataConfig& data, const std::string& split) {
+  const std::string& dir = split == "train" ? data.train_dir
+                           : split == "dev" ? data.dev_dir
+                                            : data.test_dir;
+  return !dir.empty() && fs::is_regular_file(fs::path(dir) / "behaviors.tsv");
+}
+
 RunConfig scoring_config(const ScoreSplitOptions& o, const std::string& owner_run) {
   if (!o.config.path.empty()) return o.config.load();
   if (!owner_run.empty() && fs::exists(fs::path(owner_run) / "config.json"))
@@ -133,8 +142,10 @@ void use_checkpoint_text(const CheckpointInfo& info, const ScoreSplitOptions& o,
   spdlog::info("[eval] tokenizer and text options from the checkpoint ({})", file);
 }
 
+// `optional_split` is read too when its folder holds a behaviors.tsv.
 std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::string> splits,
-                                   void (*check_data)(const DataConfig&) = nullptr) {
+                                   void (*check_data)(const DataConfig&) = nullptr,
+                                   const std::string& optional_split = "") {
   check_scoring_overrides(o.config.overrides);
   auto in = std::make_unique<Inference>();
   locate(o, in.get());
@@ -145,6 +156,10 @@ std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::
   CheckpointInfo info = read_checkpoint_info(in->checkpoint);
   use_checkpoint_text(info, o, in.get());
 
+  if (!optional_split.empty() &&
+      std::find(splits.begin(), splits.end(), optional_split) == splits.end() &&
+      has_split_behaviors(in->config.data, optional_split))
+    splits.push_back(optional_split);
   in->data = load_mind(in->config.data, splits);
   in->text = build_text_pipeline(in->config, in->data.news);
   // The model's shape comes from the checkpoint; the config must not contradict it.
@@ -242,8 +257,11 @@ void require_complete_split(const DataConfig& data) {
 
 EvalResult evaluate_split(const ScoreSplitOptions& o) {
   std::vector<std::string> splits{o.split};
+  // The training behaviors tell which candidates are unseen (impressions.tsv,
+  // --by-day): required for --by-day, else read when the folder has them.
   if (o.by_day && o.split != "train") splits.push_back("train");
-  auto in = prepare(o, splits);
+  auto in = prepare(o, splits, nullptr, o.split != "train" ? "train" : "");
+  const bool with_train = in->data.splits.count("train") && o.split != "train";
   const Behaviors& behaviors = in->data.split(o.split);
   if (!behaviors.labeled())
     throw UsageError("eval: " + behaviors.path() +
@@ -258,16 +276,22 @@ EvalResult evaluate_split(const ScoreSplitOptions& o) {
   result.out_dir = output_dir(o, *in, "eval");
   fs::create_directories(result.out_dir);
   write_text_atomic(result.out_dir + "/scores.tsv", scores_table(behaviors, in->data.news, scores));
+  const std::vector<bool> seen =
+      with_train ? news_in_behaviors(in->data.split("train"), in->data.news.size())
+                 : std::vector<bool>();
+  write_text_atomic(result.out_dir + "/impressions.tsv",
+                    impression_table(impression_rows(behaviors, scores, seen)));
   nlohmann::json& report = result.report;
   report = result.metrics.to_json();
   report["checkpoint"] = in->checkpoint;
   report["split"] = o.split;
   report["impressions_per_second"] = behaviors.size() / std::max(seconds, 1e-9);
   report["precision"] = enum_name(in->precision.used);
-  if (o.by_day) {
-    auto seen = news_in_behaviors(in->data.split("train"), in->data.news.size());
-    report["by_day"] = by_day_report(metrics_by_day(behaviors, scores, seen));
-  }
+  // What unbert compare needs to pair runs: the split's content and the run's settings.
+  report["behaviors"] = file_identity(behaviors.path());
+  report["behaviors"]["path"] = behaviors.path();
+  report["config"] = config_to_json(in->config);
+  if (o.by_day) report["by_day"] = by_day_report(metrics_by_day(behaviors, scores, seen));
   write_text_atomic(result.out_dir + "/metrics.json", report.dump(2) + "\n");
   return result;
 }

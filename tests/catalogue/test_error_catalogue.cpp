@@ -27,8 +27,10 @@
 #include "unbert/data/mind_dataset.h"
 #include "unbert/dist/process_group.h"
 #include "unbert/dist/world.h"
+#include "unbert/eval/impression_table.h"
 #include "unbert/eval/partial_scores.h"
 #include "unbert/eval/rank_file.h"
+#include "unbert/eval/significance.h"
 #include "unbert/eval/submission.h"
 #include "unbert/eval/submission_check.h"
 #include "unbert/model/checkpoint.h"
@@ -37,6 +39,7 @@
 #include "unbert/model/model_shape.h"
 #include "unbert/model/precision.h"
 #include "unbert/model/weights_io.h"
+#include "unbert/pipeline/compare_runs.h"
 #include "unbert/pipeline/run_config.h"
 #include "unbert/pipeline/score_split.h"
 #include "unbert/text/sentencepiece_tokenizer.h"
@@ -214,6 +217,19 @@ struct Entry {
   std::function<std::string()> produce;  // the error text an input gives
   const char* why = nullptr;             // instead of `produce`: why no input can
 };
+
+const std::string kImpressionHeader =
+    "impression_id\tday\tuser\tcandidates\tauc\tmrr\tndcg5\tndcg10\tunseen_share\n";
+
+// An eval folder written by hand: one impression `id`, a split whose hash is `hash`.
+void hand_made_eval(const std::string& folder, const std::string& id, const std::string& hash) {
+  put(folder + "/impressions.tsv", kImpressionHeader + id + "\t11/13/2019\tU1\t2\t1\t1\t1\t1\t0\n");
+  nlohmann::json report = {
+      {"split", "dev"},
+      {"behaviors", {{"path", "dev/behaviors.tsv"}, {"bytes", 9}, {"hash", hash}}},
+      {"config", config_to_json(RunConfig{})}};
+  put(folder + "/metrics.json", report.dump());
+}
 
 std::vector<Entry> catalogue() {
   return {
@@ -554,6 +570,27 @@ std::vector<Entry> catalogue() {
       {"data/synth.cpp", " exists already; choose another --out (nothing was overwritten)",
        [] { return cli("synth --out data"); }},
       // eval/
+      {"eval/impression_table.cpp", "' is not a number (impressions.tsv as eval writes it)",
+       [] {
+         put("imp/a.tsv", kImpressionHeader + std::string("1\t11/13/2019\tU1\t5\tx\t\t\t\t\n"));
+         return error_of([] { read_impression_table(at("imp/a.tsv")); });
+       }},
+      {"eval/impression_table.cpp",
+       "not an impressions.tsv (its first line should be the header eval writes); run 'unbert "
+       "eval' again to write it",
+       [] { return error_of([] { read_impression_table(put("imp/b.tsv", "id\n")); }); }},
+      {"eval/impression_table.cpp", "expected 9 tab-separated fields, found ",
+       [] {
+         put("imp/c.tsv", kImpressionHeader + std::string("1\t2\n"));
+         return error_of([] { read_impression_table(at("imp/c.tsv")); });
+       }},
+      {"eval/impression_table.cpp", "the number of candidates must be >= 1",
+       [] {
+         put("imp/d.tsv", kImpressionHeader + std::string("1\t11/13/2019\tU1\t0\t\t\t\t\t\n"));
+         return error_of([] { read_impression_table(at("imp/d.tsv")); });
+       }},
+      {"eval/significance.cpp", "resamples must be >= 100, got ",
+       [] { return error_of([] { bootstrap_mean({0.5}, 10, 1); }); }},
       {"eval/rank_file.cpp", " candidates; ranks must be a permutation of 1..",
        [] { return lists("7 [5,1]\n", ListKind::Ranks); }},
       {"eval/rank_file.cpp", " appears twice; ranks must be a ",
@@ -881,6 +918,49 @@ std::vector<Entry> catalogue() {
       {"config/validate.cpp", "model.hidden_size / model.intermediate_size / model.num_layers",
        [] { return cli("config --set model.hidden_size=60000 --set model.num_layers=1000"); }},
       // pipeline/
+      {"pipeline/compare_runs.cpp", " yet; run 'unbert eval --run-dir ",
+       [] { return cli("compare runs/tiny --split test"); }},
+      {"pipeline/compare_runs.cpp",
+       ": neither a run folder nor an eval folder (no impressions.tsv); give a run folder such as "
+       "runs/NAME or an eval folder such as runs/NAME/eval/dev",
+       [] { return cli("compare data"); }},
+      {"pipeline/compare_runs.cpp",
+       ": has impressions.tsv but no metrics.json; run 'unbert eval' again",
+       [] {
+         put("cmp/bare/impressions.tsv", kImpressionHeader);
+         return cli("compare cmp/bare");
+       }},
+      {"pipeline/compare_runs.cpp",
+       ": written by an older unbert (it does not say which split it scored); run 'unbert eval' "
+       "again for this run",
+       [] {
+         put("cmp/old/impressions.tsv", kImpressionHeader);
+         put("cmp/old/metrics.json", R"({"split": "dev", "auc": 0.5})");
+         return cli("compare cmp/old");
+       }},
+      {"pipeline/compare_runs.cpp", "its \"config\" is not a run config; run 'unbert eval' again",
+       [] {
+         put("cmp/odd/impressions.tsv", kImpressionHeader);
+         put("cmp/odd/metrics.json", R"({"behaviors": {}, "config": 3})");
+         return cli("compare cmp/odd");
+       }},
+      {"pipeline/compare_runs.cpp", ": compare runs scored on the same split",
+       [] {
+         hand_made_eval("cmp/x", "1", "h1");
+         hand_made_eval("cmp/y", "1", "h2");
+         return cli("compare cmp/x cmp/y");
+       }},
+      {"pipeline/compare_runs.cpp",
+       "compare: the runs share no impression id; compare runs scored on the same split",
+       [] {
+         hand_made_eval("cmp/p", "1", "h");
+         hand_made_eval("cmp/q", "2", "h");  // the same file, by its hash, but other ids
+         return cli("compare cmp/p cmp/q");
+       }},
+      {"pipeline/compare_runs.cpp", "compare: give at least one run or eval folder",
+       [] { return error_of([] { compare_runs({}); }); }},
+      {"pipeline/compare_runs.cpp", "--resamples must be in [100, 1000000], got ",
+       [] { return cli("compare runs/tiny --resamples 5"); }},
       {"pipeline/run_config.cpp", " holds no run (no config.json)",
        [] { return error_of([] { read_run_config(at("data"), {}); }); }},
       {"pipeline/score_split.cpp",
