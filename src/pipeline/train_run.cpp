@@ -210,7 +210,10 @@ void prepare_run_dir(const RunDir& run, const RunConfig& config, const TrainOpti
     lock->emplace(run.path());                // for the whole run; a second process stops here
     if (!o.resume) refuse_existing_run(run);  // made by another process meanwhile
     const bool restart = !o.resume && run.has_leftovers();
-    if (restart) fs::remove(run.file("metrics.jsonl"));  // rows of the stopped attempt
+    if (restart) {  // rows of the stopped attempt
+      fs::remove(run.file("metrics.jsonl"));
+      fs::remove(run.file("metrics.csv"));
+    }
     if (!o.resume || !run_finished(run, config)) write_run_config(run.path(), config);
     add_log_file(run.file("unbert.log"));
     spdlog::info("[train] run directory {}", run.path());

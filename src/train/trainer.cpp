@@ -23,6 +23,7 @@
 #include "unbert/model/hf_loader.h"
 #include "unbert/model/memory_need.h"
 #include "unbert/train/data_fingerprint.h"
+#include "unbert/train/metrics_log.h"
 #include "unbert/train/optimizer_io.h"
 #include "unbert/train/schedule.h"
 
@@ -304,38 +305,17 @@ std::pair<double, int64_t> Trainer::train_step(const StepBatches& step) {
   return {step_loss, sequences};
 }
 
-// Each row carries the wall-clock time (UTC, ISO 8601) it was written at.
 void Trainer::log_metrics(const nlohmann::json& line) const {
-  if (!group_.main()) return;
-  nlohmann::json row = line;
-  row["time"] = utc_now();
-  std::ofstream out(run_.file("metrics.jsonl"), std::ios::app);
-  out << row.dump() << "\n";
-  check_written(out, run_.file("metrics.jsonl"));
+  if (group_.main()) MetricsLog(run_.path()).append(line);
 }
 
 // Rows past the checkpoint were written by steps that run again now; kept,
 // they would appear twice.
 void Trainer::drop_metrics_after(int64_t step) const {
   if (!group_.main()) return;
-  const std::string path = run_.file("metrics.jsonl");
-  if (!fs::exists(path)) return;
-  std::istringstream rows(read_text_file(path));
-  std::string kept, row;
-  std::size_t dropped = 0;
-  while (std::getline(rows, row)) {
-    if (row.empty()) continue;
-    const auto parsed = nlohmann::json::parse(row, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_object() && parsed.value("step", int64_t{0}) > step) {
-      ++dropped;
-      continue;
-    }
-    kept += row + "\n";
-  }
-  if (dropped == 0) return;
-  write_text_atomic(path, kept);
-  spdlog::info("[train] metrics.jsonl: dropped {} row(s) past step {} (they run again)", dropped,
-               step);
+  if (std::size_t dropped = MetricsLog(run_.path()).drop_after(step))
+    spdlog::info("[train] metrics.jsonl: dropped {} row(s) past step {} (they run again)", dropped,
+                 step);
 }
 
 // The 1-based epoch of the last step taken: after an epoch's last step the

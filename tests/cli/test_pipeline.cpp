@@ -87,7 +87,7 @@ TEST_F(Pipeline, EmptyTrainSplitNamesItsFile) {
 // argument): the run's own config through runs/latest, and the same weights
 // as a run that was never stopped.
 TEST_F(Pipeline, CtrlCWritesACheckpointAndExits130ThenResumes) {
-  const std::string epochs = " --set train.epochs=16";
+  const std::string epochs = " --set train.epochs=6";
   auto whole = run_unbert("train --config tiny.json --run-dir runs/whole" + epochs, dir_.path());
   ASSERT_EQ(whole.exit_code, 0) << whole.err;
   int pid = test::spawn_unbert("train --config tiny.json" + epochs, dir_.path());
