@@ -158,6 +158,20 @@ void refuse_existing_run(const RunDir& run) {
                      "--resume, or choose another with --run-dir (nothing was overwritten)");
 }
 
+// A second `train --config X` without --run-dir: runs/X holds a run, so this
+// one takes runs/X-2 (then -3, ...), and says so; nothing is overwritten.
+RunDir next_free_run_dir(const RunDir& taken) {
+  for (int n = 2;; ++n) {
+    RunDir next(taken.path() + "-" + std::to_string(n));
+    if (next.has_run()) continue;
+    spdlog::info(
+        "[train] {} already holds a run (continue it with --resume --run-dir {}); this "
+        "one goes to {}",
+        taken.path(), taken.path(), next.path());
+    return next;
+  }
+}
+
 // `--resume` without --config continues a run from its own config.json: the
 // run named by --run-dir, else runs/latest. --set still applies on top (and
 // may change the resumable keys only).
@@ -236,6 +250,7 @@ TrainResult train_run(const TrainOptions& o) {
   adopt_init_from_shape(config, o.config.overrides);
   validate(config);
   RunDir run(default_run_dir(config));
+  if (!o.resume && config.run_dir.empty() && run.has_run()) run = next_free_run_dir(run);
   if (o.resume) {
     if (!fs::exists(run.file("config.json")))
       throw UsageError("--resume: " + run.path() + " holds no run to continue");

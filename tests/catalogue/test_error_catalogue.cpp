@@ -998,7 +998,7 @@ std::vector<Entry> catalogue() {
       {"pipeline/train_run.cpp",
        " already holds a run; continue it with --resume, or choose another with --run-dir (nothing "
        "was overwritten)",
-       [] { return cli("train --config tiny.json"); }},
+       [] { return cli("train --config tiny.json --run-dir runs/tiny"); }},
       {"pipeline/train_run.cpp",
        ": train.init_from starts from a checkpoint, which fixes this key, so it would have no "
        "effect; drop it, or start from model.pretrained (--set train.init_from=)",

@@ -26,11 +26,23 @@ using test::run_unbert;
 
 using test::Pipeline;
 
+// A second plain `train --config X` gets runs/X-2 (Lightning's version_N
+// habit); --run-dir of an existing run is refused. Either way nothing is
+// overwritten.
 TEST_F(Pipeline, RefusesToOverwriteAnExistingRun) {
   auto first = run_unbert("train --config tiny.json", dir_.path());
   ASSERT_EQ(first.exit_code, 0) << first.err;
   auto metrics = read_text_file(dir_.file("runs/tiny/metrics.jsonl"));
-  auto again = run_unbert("train --config tiny.json", dir_.path());
+  auto second = run_unbert("train --config tiny.json", dir_.path());
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.err.find("runs/tiny already holds a run (continue it with --resume --run-dir "
+                            "runs/tiny); this one goes to runs/tiny-2"),
+            std::string::npos)
+      << second.err;
+  EXPECT_EQ(read_text_file(dir_.file("runs/latest")), "runs/tiny-2\n");
+  EXPECT_TRUE(RunDir(dir_.file("runs/tiny-2")).has_run());
+  EXPECT_EQ(read_text_file(dir_.file("runs/tiny/metrics.jsonl")), metrics);  // untouched
+  auto again = run_unbert("train --config tiny.json --run-dir runs/tiny", dir_.path());
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.err.find("runs/tiny already holds a run; continue it with --resume"),
             std::string::npos)
