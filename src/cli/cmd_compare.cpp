@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "unbert/cli/command.h"
+#include "unbert/common/csv.h"
 #include "unbert/common/error.h"
 #include "unbert/pipeline/compare_runs.h"
 
@@ -110,13 +111,6 @@ void print_readable(const Comparison& c, bool markdown) {
     std::cout << "\n(" << c.rows.size() - 1
               << " comparisons: at a 0.05 level, expect one false positive in 20; "
                  "multiply the p-values by their number for a Bonferroni bound)\n";
-}
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char ch : text) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return quoted + "\"";
 }
 
 void print_csv(const Comparison& c) {

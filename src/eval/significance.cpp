@@ -13,10 +13,6 @@ namespace {
 constexpr double kLevel = 0.95;
 constexpr std::size_t kExactPairs = 20;
 
-double mean_of(const std::vector<double>& v) {
-  return v.empty() ? NAN : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-
 Interval percentile_interval(std::vector<double> stats) {
   std::sort(stats.begin(), stats.end());
   return {quantile(stats, (1 - kLevel) / 2), quantile(stats, 1 - (1 - kLevel) / 2)};
@@ -163,6 +159,10 @@ Difference seed_group_difference(const std::vector<std::vector<double>>& a,
                                   static_cast<double>(resamples + 1));
   if (out.mean == 0 && out.interval.low == 0 && out.interval.high == 0) out.p_value = 1;
   return out;
+}
+
+double mean_of(const std::vector<double>& v) {
+  return v.empty() ? NAN : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
 double sample_std(const std::vector<double>& values) {

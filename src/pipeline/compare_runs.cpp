@@ -158,11 +158,7 @@ MetricCell cell_of(const std::vector<std::vector<double>>& group, int resamples,
   cell.value = group.size() == 1 ? bootstrap_mean(group[0], resamples, seed)
                                  : seed_group_mean(group, resamples, seed);
   std::vector<double> means;
-  for (const auto& run : group) {
-    double sum = 0;
-    for (double v : run) sum += v;
-    means.push_back(run.empty() ? NAN : sum / static_cast<double>(run.size()));
-  }
+  for (const auto& run : group) means.push_back(mean_of(run));
   cell.seed_std = sample_std(means);
   return cell;
 }

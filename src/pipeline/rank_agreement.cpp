@@ -5,6 +5,7 @@
 #include "unbert/common/build_info.h"
 #include "unbert/common/hash.h"
 #include "unbert/config/config_io.h"
+#include "unbert/data/mind_dataset.h"
 
 namespace unbert {
 
@@ -14,15 +15,11 @@ std::vector<std::pair<std::string, std::string>> split_files(
     const DataConfig& data, const std::vector<std::string>& splits) {
   std::vector<std::pair<std::string, std::string>> files;
   for (const std::string& split : splits) {
-    const std::string key = split == "train" ? "train_dir"
-                            : split == "dev" ? "dev_dir"
-                                             : "test_dir";
-    const std::string& dir = split == "train" ? data.train_dir
-                             : split == "dev" ? data.dev_dir
-                                              : data.test_dir;
+    const std::string dir = split_dir(data, split);
     for (const char* name : {"behaviors.tsv", "news.tsv"}) {
       const fs::path path = fs::path(dir) / name;
-      if (fs::is_regular_file(path)) files.emplace_back("data." + key + "/" + name, path.string());
+      if (fs::is_regular_file(path))
+        files.emplace_back("data." + split + "_dir/" + name, path.string());
     }
   }
   return files;

@@ -112,10 +112,11 @@ void locate(const ScoreSplitOptions& o, Inference* in) {
 }
 
 bool has_split_behaviors(const DataConfig& data, const std::string& split) {
-  const std::string& dir = split == "train" ? data.train_dir
-                           : split == "dev" ? data.dev_dir
-                                            : data.test_dir;
-  return !dir.empty() && fs::is_regular_file(fs::path(dir) / "behaviors.tsv");
+  try {
+    return fs::is_regular_file(fs::path(split_dir(data, split)) / "behaviors.tsv");
+  } catch (const ConfigError&) {  // no folder configured for it
+    return false;
+  }
 }
 
 RunConfig scoring_config(const ScoreSplitOptions& o, const std::string& owner_run) {

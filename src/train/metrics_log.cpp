@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "unbert/common/csv.h"
 #include "unbert/common/fs.h"
 #include "unbert/common/system.h"
 
@@ -22,13 +23,6 @@ void flatten(const nlohmann::json& value, const std::string& prefix,
     return;
   }
   out->emplace_back(prefix, value.is_string() ? value.get<std::string>() : value.dump());
-}
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char ch : text) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return quoted + "\"";
 }
 
 }  // namespace

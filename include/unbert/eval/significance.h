@@ -58,6 +58,9 @@ Difference seed_group_difference(const std::vector<std::vector<double>>& a,
                                  const std::vector<std::vector<double>>& b, int resamples,
                                  uint64_t seed);
 
+// The plain mean; NaN for no values.
+double mean_of(const std::vector<double>& values);
+
 // The sample standard deviation (n - 1); 0 for fewer than two values.
 double sample_std(const std::vector<double>& values);
 
