@@ -386,7 +386,7 @@ bool has_step_checkpoint(const std::string& run) {
 // kill -9 at a random moment after the first checkpoint, then a plain
 // --resume: the same weights as a run never stopped, each step logged once.
 TEST_F(Pipeline, KillNineThenResumeIsBitIdentical) {
-  const std::string settings = "--set train.epochs=30 --set train.log_every=5";
+  const std::string settings = "--set train.epochs=8 --set train.log_every=5";
   ASSERT_EQ(run_unbert("train --config tiny.json --run-dir runs/whole " + settings, dir_.path())
                 .exit_code,
             0);
