@@ -8,6 +8,7 @@
 #include "unbert/common/error.h"
 #include "unbert/config/config_io.h"
 #include "unbert/eval/impression_table.h"
+#include "unbert/pipeline/rank_agreement.h"
 
 namespace unbert {
 namespace {
@@ -33,6 +34,22 @@ std::string eval_folder_of(const std::string& input, const std::string& split) {
   throw UsageError(input +
                    ": neither a run folder nor an eval folder (no impressions.tsv); give a "
                    "run folder such as runs/NAME or an eval folder such as runs/NAME/eval/dev");
+}
+
+// Results in a run's eval/<split>/ are of its best/ as it was then; a run that
+// trained on since (a resumed or extended run) has other weights there now.
+void require_current_weights(const Scored& s) {
+  fs::path dir = fs::path(s.dir).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();  // "runs/a/eval/dev/"
+  if (dir.parent_path().filename() != "eval" || !s.report.contains("weights")) return;
+  const fs::path run = dir.parent_path().parent_path();
+  const fs::path weights = run / "best" / "model.safetensors";
+  if (!fs::is_regular_file(weights) || file_identity(weights.string()) == s.report["weights"])
+    return;
+  throw UsageError(s.dir + ": these results are of earlier weights than " +
+                   (run / "best").string() + " holds now (the run trained on after it was " +
+                   "evaluated); run 'unbert eval --run-dir " + run.string() + " --split " +
+                   dir.filename().string() + "' again");
 }
 
 Scored read_scored(const std::string& input, const std::string& split) {
@@ -61,6 +78,7 @@ Scored read_scored(const std::string& input, const std::string& split) {
                                      {"text", "vocab"},
                                      {"data", "cache_dir"}})
     if (s.settings[section].is_object()) s.settings[section].erase(key);
+  require_current_weights(s);
   s.rows = read_impression_table((fs::path(s.dir) / "impressions.tsv").string());
   return s;
 }

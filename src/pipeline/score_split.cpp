@@ -276,6 +276,9 @@ EvalResult evaluate_split(const ScoreSplitOptions& o) {
   if (!in->group->main()) return result;
   result.out_dir = output_dir(o, *in, "eval");
   fs::create_directories(result.out_dir);
+  // metrics.json goes last and says what the folder holds: an earlier one
+  // goes first, so a write that fails midway never leaves it beside new files.
+  fs::remove(result.out_dir + "/metrics.json");
   write_text_atomic(result.out_dir + "/scores.tsv", scores_table(behaviors, in->data.news, scores));
   const std::vector<bool> seen =
       with_train ? news_in_behaviors(in->data.split("train"), in->data.news.size())
@@ -285,6 +288,7 @@ EvalResult evaluate_split(const ScoreSplitOptions& o) {
   nlohmann::json& report = result.report;
   report = result.metrics.to_json();
   report["checkpoint"] = in->checkpoint;
+  report["weights"] = in->weights;  // compare and sweep tell results of older weights by it
   report["split"] = o.split;
   report["impressions_per_second"] = behaviors.size() / std::max(seconds, 1e-9);
   report["precision"] = enum_name(in->precision.used);

@@ -938,6 +938,16 @@ std::vector<Entry> catalogue() {
          put("cmp/old/metrics.json", R"({"split": "dev", "auc": 0.5})");
          return cli("compare cmp/old");
        }},
+      {"pipeline/compare_runs.cpp",
+       ": these results are of earlier weights than ",
+       [] {
+         hand_made_eval("cmp/run/eval/dev", "1", "h");
+         auto report = nlohmann::json::parse(read_text_file(at("cmp/run/eval/dev/metrics.json")));
+         report["weights"] = {{"bytes", 1}, {"hash", "0"}};
+         put("cmp/run/eval/dev/metrics.json", report.dump());
+         put("cmp/run/best/model.safetensors", "other weights");
+         return cli("compare cmp/run");
+       }},
       {"pipeline/compare_runs.cpp", "its \"config\" is not a run config; run 'unbert eval' again",
        [] {
          put("cmp/odd/impressions.tsv", kImpressionHeader);

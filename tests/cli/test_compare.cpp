@@ -88,11 +88,29 @@ TEST_F(Pipeline, CompareRefusesOtherSplitsAndRunsWithoutResults) {
   EXPECT_EQ(nothing.exit_code, 2);
   EXPECT_NE(nothing.err.find("data: neither a run folder nor an eval folder"), std::string::npos)
       << nothing.err;
+  // Results of weights best/ no longer holds (the run trained on after eval).
+  const std::string metrics = read_text_file(dir_.file("runs/tiny/eval/dev/metrics.json"));
+  auto report = nlohmann::json::parse(metrics);
+  ASSERT_TRUE(report["weights"]["hash"].is_string());
+  report["weights"]["hash"] = "0123456789abcdef";
+  dir_.write("runs/tiny/eval/dev/metrics.json", report.dump());
+  auto stale = run_unbert("compare runs/tiny", dir_.path());
+  EXPECT_EQ(stale.exit_code, 2);
+  EXPECT_NE(stale.err.find("runs/tiny/eval/dev: these results are of earlier weights than "
+                           "runs/tiny/best holds now"),
+            std::string::npos)
+      << stale.err;
+  dir_.write("runs/tiny/eval/dev/metrics.json", metrics);
   dir_.write("runs/tiny/eval/dev/impressions.tsv", "impression_id\tday\n");
   auto damaged = run_unbert("compare runs/tiny", dir_.path());
   EXPECT_EQ(damaged.exit_code, 1);
   EXPECT_NE(damaged.err.find("impressions.tsv:1: not an impressions.tsv"), std::string::npos)
       << damaged.err;
+  // An eval that fails midway leaves no metrics.json describing other files.
+  fs::remove(dir_.file("runs/tiny/eval/dev/impressions.tsv"));
+  dir_.write("runs/tiny/eval/dev/impressions.tsv/blocked", "");
+  EXPECT_EQ(run_unbert("--threads 1 eval --split dev", dir_.path()).exit_code, 1);
+  EXPECT_FALSE(fs::exists(dir_.file("runs/tiny/eval/dev/metrics.json")));
 }
 
 }  // namespace
