@@ -144,11 +144,17 @@ std::vector<ImpressionList> read_impression_lists(std::istream& in, const std::s
       throw DataError(path, first_blank,
                       "blank line before more lines; the scorer reads the i-th line against the "
                       "i-th truth line (remove it)");
-    if (fields.size() != 2)
+    if (fields.size() != 2) {
+      // A behaviors.tsv given where a truth or prediction file belongs.
+      const char* hint = std::count(raw.begin(), raw.end(), '\t') == 4
+                             ? " (this looks like a MIND behaviors.tsv: give it with "
+                               "--behaviors, not --truth or --prediction)"
+                             : " (no spaces inside the list)";
       throw DataError(path, line_number,
                       std::string("expected a line like '") + expected +
                           "': 2 fields separated by spaces, got " + std::to_string(fields.size()) +
-                          " (no spaces inside the list)");
+                          hint);
+    }
     ImpressionList list;
     list.line = line_number;
     list.id = std::string(fields[0]);

@@ -44,6 +44,9 @@ TEST(RankFile, MalformedLinesNameTheLine) {
   expect_error("1 [0,1\n", ListKind::Labels, "bad.txt:1: '[0,1' is not a list in [ ]");
   expect_error("1 [2,0]\n", ListKind::Ranks, "bad.txt:1: ranks start at 1, got 0");
   expect_error("1\n", ListKind::Ranks, "bad.txt:1: expected a line like 'impid [2,1,3]'");
+  // A behaviors.tsv passed as the truth file says so.
+  expect_error("1\tU1\t11/11/2019 9:05:58 AM\tN1 N2\tN3-1 N4-0\n", ListKind::Labels,
+               "got 9 (this looks like a MIND behaviors.tsv: give it with --behaviors");
   // Ranks are a permutation of 1..n: [2,2,3] and [8,1,3] once scored silently.
   expect_error("1 [1,2,3]\n2 [2,2,3]\n", ListKind::Ranks,
                "bad.txt:2: rank 2 appears twice; ranks must be a permutation of 1..3");
