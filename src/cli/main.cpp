@@ -53,12 +53,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 4096));
 
   std::vector<cli::Command> commands = {
-      cli::add_train_command(app),     cli::add_eval_command(app),
-      cli::add_predict_command(app),   cli::add_score_command(app),
-      cli::add_compare_command(app),   cli::add_tokenize_command(app),
-      cli::add_tokenizer_command(app), cli::add_inspect_command(app),
-      cli::add_config_command(app),    cli::add_bench_command(app),
-      cli::add_synth_command(app),     cli::add_demo_command(app)};
+      cli::add_train_command(app),    cli::add_eval_command(app),
+      cli::add_predict_command(app),  cli::add_score_command(app),
+      cli::add_compare_command(app),  cli::add_sweep_command(app),
+      cli::add_tokenize_command(app), cli::add_tokenizer_command(app),
+      cli::add_inspect_command(app),  cli::add_config_command(app),
+      cli::add_bench_command(app),    cli::add_synth_command(app),
+      cli::add_demo_command(app)};
   for (auto& command : commands) command.app->fallthrough();
 
   try {

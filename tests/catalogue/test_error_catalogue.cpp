@@ -918,6 +918,40 @@ std::vector<Entry> catalogue() {
       {"config/validate.cpp", "model.hidden_size / model.intermediate_size / model.num_layers",
        [] { return cli("config --set model.hidden_size=60000 --set model.num_layers=1000"); }},
       // pipeline/
+      {"pipeline/sweep.cpp", "sweep: the settings of the run ",
+       [] { return cli("sweep --config tiny.json --grid model.num_heads=2,3"); }},
+      {"pipeline/sweep.cpp", "--seeds must be in [1, 1000], got ",
+       [] { return cli("sweep --config tiny.json --seeds 0"); }},
+      {"pipeline/sweep.cpp",
+       "sweep: nothing to vary; give --grid KEY=V1,V2 and/or --seeds N (N >= 2)",
+       [] { return cli("sweep --config tiny.json"); }},
+      {"pipeline/sweep.cpp", "--grid train.seed: give the number of seeds with --seeds N instead",
+       [] { return cli("sweep --config tiny.json --grid train.seed=1,2"); }},
+      {"pipeline/sweep.cpp", ": the sweep names its runs' folders itself",
+       [] { return cli("sweep --config tiny.json --grid name=a,b"); }},
+      {"pipeline/sweep.cpp", " is given twice; list all its values in one --grid",
+       [] { return cli("sweep --config tiny.json --grid train.lr=0.1 --grid train.lr=0.2"); }},
+      {"pipeline/sweep.cpp",
+       ": this folder holds another sweep (its grid, --seeds, --split or config differ); give "
+       "another --out, or repeat that sweep's own command",
+       [] {
+         put("sweeps/other/sweep.json", "{}");
+         return cli("sweep --config tiny.json --seeds 2 --out sweeps/other");
+       }},
+      {"pipeline/sweep.cpp",
+       ": exists and is not a sweep folder (no sweep.json); give another --out",
+       [] {
+         put("sweeps/mine/notes.txt", "a user's notes");
+         return cli("sweep --config tiny.json --seeds 2 --out sweeps/mine");
+       }},
+      {"pipeline/sweep.cpp",
+       ": expected KEY=VALUE,VALUE,... (e.g. --grid model.level=word,news,both)",
+       [] { return cli("sweep --config tiny.json --grid model.level"); }},
+      {"pipeline/sweep.cpp", "' is listed twice",
+       [] { return cli("sweep --config tiny.json --grid model.level=word,word"); }},
+      {"pipeline/sweep.cpp",
+       " (values that differ only in characters a folder name cannot hold); rename one value",
+       [] { return cli("sweep --config tiny.json --grid data.cache_dir=c/1,c_1"); }},
       {"pipeline/compare_runs.cpp", " yet; run 'unbert eval --run-dir ",
        [] { return cli("compare runs/tiny --split test"); }},
       {"pipeline/compare_runs.cpp",
@@ -938,8 +972,7 @@ std::vector<Entry> catalogue() {
          put("cmp/old/metrics.json", R"({"split": "dev", "auc": 0.5})");
          return cli("compare cmp/old");
        }},
-      {"pipeline/compare_runs.cpp",
-       ": these results are of earlier weights than ",
+      {"pipeline/compare_runs.cpp", ": these results are of earlier weights than ",
        [] {
          hand_made_eval("cmp/run/eval/dev", "1", "h");
          auto report = nlohmann::json::parse(read_text_file(at("cmp/run/eval/dev/metrics.json")));
