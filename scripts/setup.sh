@@ -12,7 +12,7 @@ build_dir=${UNBERT_BUILD_DIR:-build}
 packages=(build-essential cmake pkg-config libsentencepiece-dev nlohmann-json3-dev
   libcli11-dev libspdlog-dev libgtest-dev libutf8proc-dev libzip-dev libopenblas0-openmp
   curl unzip python3-matplotlib  # download scripts; training curves
-  zip shellcheck                 # script tests
+  zip shellcheck python3-protobuf  # script tests; TensorBoard files read by Google's protobuf
   libgloo-dev                    # multi-process training (c10d Gloo)
   clang)                         # fuzz targets (scripts/fuzz.sh)
 # Debian's LibTorch, unless the build is pointed at another one (the official zip).

@@ -113,7 +113,7 @@ std::string plot_curves(const std::string& run_dir) {
   std::string log = run_dir + "/plot.log";
   for (const char* python : {"python3", "/usr/bin/python3"}) {
     int code = run_program({python, script.string(), run_dir}, log);
-    if (code == 0) return run_dir + "/{loss,lr,dev_auc}.png";
+    if (code == 0) return run_dir + "/{loss,lr,valid_auc}.{png,pdf}";
     if (code != 3 && code != -1) return "failed (see " + log + ")";
   }
   return "skipped (needs Python 3 with matplotlib: apt install python3-matplotlib)";

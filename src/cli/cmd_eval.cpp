@@ -36,6 +36,21 @@ void print_by_day(const nlohmann::json& days) {
   }
 }
 
+void print_by_category(const nlohmann::json& categories) {
+  std::cout << "\ncategory       impressions  candidates  unseen    AUC     MRR  nDCG@5 nDCG@10\n";
+  for (const auto& row : categories) {
+    std::printf("%-14s %11lld  %10lld  %5.1f%%  %.4f  %.4f  %.4f  %.4f\n",
+                row["category"].get<std::string>().c_str(),
+                static_cast<long long>(row["impressions"].get<int64_t>()),
+                static_cast<long long>(row["candidates"].get<int64_t>()),
+                100 * row["unseen_share"].get<double>(), row["auc"].get<double>(),
+                row["mrr"].get<double>(), row["ndcg@5"].get<double>(),
+                row["ndcg@10"].get<double>());
+  }
+  std::cout << "(each impression restricted to its candidates of the category; impressions "
+               "with one class there are left out of AUC)\n";
+}
+
 int run_eval(const ScoreCommand& c) {
   if (auto code = c.dist.launch_workers()) return *code;
   EvalResult result = evaluate_split(c.options());
@@ -50,6 +65,7 @@ int run_eval(const ScoreCommand& c) {
     std::cout << "(" << m.single_class << " of " << m.impressions
               << " impressions have one class only: left out of AUC)\n";
   if (c.score.by_day) print_by_day(result.report["by_day"]);
+  if (c.score.by_category) print_by_category(result.report["by_category"]);
   std::cout << "scores and metrics: " << result.out_dir << "\n";
   return 0;
 }
@@ -86,6 +102,8 @@ Command add_eval_command(CLI::App& root) {
   app->add_option("--split", c->score.split, "dev or train")->capture_default_str();
   app->add_flag("--by-day", c->score.by_day,
                 "also metrics per day and the share of candidates unseen in training");
+  app->add_flag("--by-category", c->score.by_category,
+                "also metrics per MIND category (each impression's candidates of that category)");
   app->add_flag("--json", c->json, "print the metrics as JSON (what metrics.json holds)");
   return {app, [c] { return run_eval(*c); }};
 }

@@ -24,7 +24,8 @@ int run_train(const TrainCommand& command) {
   TrainResult result = train_run(o);
   if (!o.world.main()) return 0;  // rank 0 reports
   if (result.best_auc >= 0)
-    std::cout << "best dev AUC " << result.best_auc << " at step " << result.best_step << "\n";
+    std::cout << "best " << result.validated_on << " AUC " << result.best_auc << " at step "
+              << result.best_step << "\n";
   std::cout << "run directory: " << result.run_dir << " (best model: " << result.best_checkpoint
             << ")\n";
   return 0;

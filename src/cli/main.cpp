@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
       cli::add_tokenize_command(app), cli::add_tokenizer_command(app),
       cli::add_inspect_command(app),  cli::add_config_command(app),
       cli::add_bench_command(app),    cli::add_synth_command(app),
-      cli::add_demo_command(app)};
+      cli::add_split_command(app),    cli::add_demo_command(app)};
   for (auto& command : commands) command.app->fallthrough();
 
   try {

@@ -131,6 +131,8 @@ void validate(const RunConfig& c) {
   require(r.keep >= 1, "train.keep", "must be >= 1", r.keep);
   require(r.log_every >= 1, "train.log_every", "must be >= 1", r.log_every);
   require(r.patience >= 0, "train.patience", "must be >= 0 (0 = no early stopping)", r.patience);
+  require(r.holdout_days >= 0 && r.holdout_days <= 366, "train.holdout_days",
+          "must be in [0, 366] (0 = validate on dev)", r.holdout_days);
   require(c.eval.batch_size >= 1, "eval.batch_size", "must be >= 1", c.eval.batch_size);
 }
 

@@ -367,6 +367,29 @@ Behaviors Behaviors::load(const std::string& path, NewsTable& news, const LoadOp
   return b;
 }
 
+Behaviors Behaviors::select(const std::vector<std::size_t>& rows) const {
+  Behaviors b;
+  b.path_ = path_;
+  b.users_.reserve(users_.size());  // re-interned: the same indices, views into b's own blocks
+  for (uint32_t u = 0; u < users_.size(); ++u) b.users_.intern(users_.at(u));
+  b.history_offsets_ = history_offsets_;  // histories are shared across impressions
+  b.history_news_ = history_news_;
+  for (std::size_t i : rows) {
+    const Impression imp = (*this)[i];
+    b.id_text_ += imp.id;
+    b.id_ends_.push_back(b.id_text_.size());
+    b.user_.push_back(imp.user);
+    b.time_.push_back(imp.time);
+    b.line_.push_back(imp.line);
+    b.history_of_.push_back(history_of_[i]);
+    b.candidate_news_.insert(b.candidate_news_.end(), imp.candidates.begin(), imp.candidates.end());
+    b.candidate_labels_.insert(b.candidate_labels_.end(), imp.labels.begin(), imp.labels.end());
+    b.candidate_offsets_.push_back(b.candidate_news_.size());
+  }
+  b.labeled_ = labeled_ && !rows.empty();
+  return b;
+}
+
 Impression Behaviors::operator[](std::size_t i) const {
   uint32_t h = history_of_[i];
   uint64_t c0 = candidate_offsets_[i], c1 = candidate_offsets_[i + 1];

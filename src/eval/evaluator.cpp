@@ -191,4 +191,47 @@ std::vector<DayMetrics> metrics_by_day(const Behaviors& behaviors, const std::ve
   return out;
 }
 
+std::vector<CategoryMetrics> metrics_by_category(const Behaviors& behaviors,
+                                                 const std::vector<float>& scores,
+                                                 const NewsTable& news,
+                                                 const std::vector<bool>& seen_in_train) {
+  struct Category {
+    MetricAccumulator metrics;
+    std::size_t candidates = 0, unseen = 0;
+  };
+  std::map<std::string_view, Category> categories;
+  std::map<std::string_view, std::pair<std::vector<float>, std::vector<int8_t>>> of_impression;
+  for (std::size_t i = 0; i < behaviors.size(); ++i) {
+    const Impression imp = behaviors[i];
+    const float* score = scores.data() + behaviors.candidate_offset(i);
+    for (auto& [name, candidates] : of_impression) {
+      candidates.first.clear();
+      candidates.second.clear();
+    }
+    for (std::size_t c = 0; c < imp.candidates.size(); ++c) {
+      auto& [s, l] = of_impression[news.category(imp.candidates[c])];
+      s.push_back(score[c]);
+      l.push_back(imp.labels[c]);
+      const uint32_t n = imp.candidates[c];
+      categories[news.category(n)].unseen += n >= seen_in_train.size() || !seen_in_train[n];
+    }
+    for (const auto& [name, candidates] : of_impression) {
+      if (candidates.first.empty()) continue;
+      Category& category = categories[name];
+      category.metrics.add(candidates.first.data(), candidates.second.data(),
+                           candidates.first.size());
+      category.candidates += candidates.first.size();
+    }
+  }
+  std::vector<CategoryMetrics> out;
+  for (auto& [name, category] : categories)
+    out.push_back({std::string(name), category.metrics.summary(), category.candidates,
+                   static_cast<double>(category.unseen) /
+                       static_cast<double>(std::max<std::size_t>(1, category.candidates))});
+  std::stable_sort(out.begin(), out.end(), [](const CategoryMetrics& a, const CategoryMetrics& b) {
+    return a.candidates > b.candidates;
+  });
+  return out;
+}
+
 }  // namespace unbert

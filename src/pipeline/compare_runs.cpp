@@ -1,6 +1,7 @@
 #include "unbert/pipeline/compare_runs.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -8,7 +9,7 @@
 #include "unbert/common/error.h"
 #include "unbert/config/config_io.h"
 #include "unbert/eval/impression_table.h"
-#include "unbert/pipeline/rank_agreement.h"
+#include "unbert/pipeline/score_split.h"
 
 namespace unbert {
 namespace {
@@ -39,17 +40,34 @@ std::string eval_folder_of(const std::string& input, const std::string& split) {
 // Results in a run's eval/<split>/ are of its best/ as it was then; a run that
 // trained on since (a resumed or extended run) has other weights there now.
 void require_current_weights(const Scored& s) {
+  if (eval_results_current(s.dir)) return;
   fs::path dir = fs::path(s.dir).lexically_normal();
-  if (dir.filename().empty()) dir = dir.parent_path();  // "runs/a/eval/dev/"
-  if (dir.parent_path().filename() != "eval" || !s.report.contains("weights")) return;
+  if (dir.filename().empty()) dir = dir.parent_path();
   const fs::path run = dir.parent_path().parent_path();
-  const fs::path weights = run / "best" / "model.safetensors";
-  if (!fs::is_regular_file(weights) || file_identity(weights.string()) == s.report["weights"])
-    return;
   throw UsageError(s.dir + ": these results are of earlier weights than " +
                    (run / "best").string() + " holds now (the run trained on after it was " +
                    "evaluated); run 'unbert eval --run-dir " + run.string() + " --split " +
                    dir.filename().string() + "' again");
+}
+
+// A group's label: its inputs as a pattern when they differ only in a
+// number (runs/s/level-word_seed-*), else the first and how many more.
+std::string group_label(const std::vector<std::string>& inputs) {
+  if (inputs.size() == 1) return inputs[0];
+  std::size_t common = inputs[0].size();
+  for (const std::string& input : inputs) {
+    std::size_t n = 0;
+    while (n < common && n < input.size() && input[n] == inputs[0][n]) ++n;
+    common = n;
+  }
+  while (common > 0 && std::isdigit(static_cast<unsigned char>(inputs[0][common - 1]))) --common;
+  const bool numbers_differ = std::all_of(inputs.begin(), inputs.end(), [&](const std::string& in) {
+    return in.size() > common &&
+           std::all_of(in.begin() + static_cast<std::ptrdiff_t>(common), in.end(),
+                       [](unsigned char c) { return std::isdigit(c); });
+  });
+  if (numbers_differ) return inputs[0].substr(0, common) + "*";
+  return inputs[0] + " (+" + std::to_string(inputs.size() - 1) + " more seeds)";
 }
 
 Scored read_scored(const std::string& input, const std::string& split) {
@@ -219,8 +237,9 @@ Comparison compare_runs(const CompareOptions& o) {
   const auto groups = group_runs(runs, o.group_seeds);
   for (const auto& group : groups) {
     CompareRow row;
-    row.label = runs[group[0]].input;
-    if (group.size() > 1) row.label += " (+" + std::to_string(group.size() - 1) + " more seeds)";
+    std::vector<std::string> inputs;
+    for (std::size_t r : group) inputs.push_back(runs[r].input);
+    row.label = group_label(inputs);
     for (std::size_t r : group) {
       row.inputs.push_back(runs[r].input);
       row.seeds.push_back(runs[r].seed);

@@ -230,6 +230,18 @@ std::string scores_table(const Behaviors& behaviors, const NewsTable& news,
   return table;
 }
 
+nlohmann::json by_category_report(const std::vector<CategoryMetrics>& categories) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& category : categories) {
+    nlohmann::json row = category.metrics.to_json();
+    row["category"] = category.category;
+    row["candidates"] = category.candidates;
+    row["unseen_share"] = category.unseen_share;
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 nlohmann::json by_day_report(const std::vector<DayMetrics>& days) {
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& day : days) {
@@ -259,8 +271,8 @@ void require_complete_split(const DataConfig& data) {
 EvalResult evaluate_split(const ScoreSplitOptions& o) {
   std::vector<std::string> splits{o.split};
   // The training behaviors tell which candidates are unseen (impressions.tsv,
-  // --by-day): required for --by-day, else read when the folder has them.
-  if (o.by_day && o.split != "train") splits.push_back("train");
+  // --by-day, --by-category): required for those, else read when the folder has them.
+  if ((o.by_day || o.by_category) && o.split != "train") splits.push_back("train");
   auto in = prepare(o, splits, nullptr, o.split != "train" ? "train" : "");
   const bool with_train = in->data.splits.count("train") && o.split != "train";
   const Behaviors& behaviors = in->data.split(o.split);
@@ -297,6 +309,9 @@ EvalResult evaluate_split(const ScoreSplitOptions& o) {
   report["behaviors"]["path"] = behaviors.path();
   report["config"] = config_to_json(in->config);
   if (o.by_day) report["by_day"] = by_day_report(metrics_by_day(behaviors, scores, seen));
+  if (o.by_category)
+    report["by_category"] =
+        by_category_report(metrics_by_category(behaviors, scores, in->data.news, seen));
   write_text_atomic(result.out_dir + "/metrics.json", report.dump(2) + "\n");
   return result;
 }
@@ -343,6 +358,17 @@ SubmissionFiles predict_split(const ScoreSplitOptions& o) {
   write_text_atomic(dir + "/scores.tsv", scores_table(behaviors, in->data.news, scores));
   partial.remove_all();
   return files;
+}
+
+bool eval_results_current(const std::string& eval_dir) {
+  fs::path dir = fs::path(eval_dir).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();  // "runs/a/eval/dev/"
+  const fs::path metrics = dir / "metrics.json";
+  if (dir.parent_path().filename() != "eval" || !fs::is_regular_file(metrics)) return true;
+  const nlohmann::json report = read_json_file(metrics.string());
+  const fs::path weights = dir.parent_path().parent_path() / "best" / "model.safetensors";
+  return !report.contains("weights") || !fs::is_regular_file(weights) ||
+         report["weights"] == file_identity(weights.string());
 }
 
 }  // namespace unbert

@@ -8,7 +8,6 @@
 #include "unbert/common/error.h"
 #include "unbert/common/fs.h"
 #include "unbert/data/mind_dataset.h"
-#include "unbert/pipeline/rank_agreement.h"
 #include "unbert/pipeline/score_split.h"
 #include "unbert/pipeline/train_run.h"
 #include "unbert/train/run_dir.h"
@@ -134,12 +133,8 @@ void train_if_needed(const SweepOptions& o, const SweepRun& r, const std::string
 
 // Results of the run's best/ as it is now are kept.
 void evaluate_if_needed(const SweepOptions& o, const SweepRun& r, const std::string& progress) {
-  const RunDir run(r.run_dir);
-  const fs::path metrics = fs::path(r.run_dir) / "eval" / o.split / "metrics.json";
-  const std::string weights = run.file("best/model.safetensors");
-  if (fs::exists(metrics) && fs::exists(weights) &&
-      read_json_file(metrics.string()).value("weights", nlohmann::json()) ==
-          file_identity(weights)) {
+  const fs::path eval_dir = fs::path(r.run_dir) / "eval" / o.split;
+  if (fs::exists(eval_dir / "metrics.json") && eval_results_current(eval_dir.string())) {
     spdlog::info("[sweep] {} {}: evaluated already", progress, r.name);
     return;
   }
@@ -171,13 +166,15 @@ SweepAxis parse_sweep_axis(const std::string& text) {
   return axis;
 }
 
-std::vector<SweepRun> plan_sweep(const SweepOptions& o) {
+SweepPlan plan_sweep(const SweepOptions& o) {
   check_grid(o);
   const RunConfig base = o.config.load();
   split_dir(base.data, o.split);  // the split the runs are compared on must exist in the config
-  const std::string out = o.out.empty() ? default_out(base) : o.out;
+  SweepPlan plan;
+  plan.out = o.out.empty() ? default_out(base) : o.out;
+  plan.identity = sweep_identity(o, base);
   const std::vector<std::string> labels = axis_labels(o.grid);
-  std::vector<SweepRun> runs;
+  std::vector<SweepRun>& runs = plan.runs;
   std::set<std::string> names;
   for (const auto& combination : combinations(o.grid))
     for (int s = 0; s < o.seeds; ++s) {
@@ -191,7 +188,7 @@ std::vector<SweepRun> plan_sweep(const SweepOptions& o) {
       const int64_t seed = base.train.seed + s;
       r.overrides.push_back("train.seed=" + std::to_string(seed));
       r.name += "seed-" + std::to_string(seed);
-      r.run_dir = (fs::path(out) / r.name).string();
+      r.run_dir = (fs::path(plan.out) / r.name).string();
       try {  // every run's settings checked up front, before the first trains
         ConfigSource{o.config.path, r.overrides}.load();
       } catch (const UsageError& e) {
@@ -203,15 +200,14 @@ std::vector<SweepRun> plan_sweep(const SweepOptions& o) {
                          "rename one value");
       runs.push_back(std::move(r));
     }
-  return runs;
+  return plan;
 }
 
 std::vector<std::string> run_sweep(const SweepOptions& o) {
-  const std::vector<SweepRun> runs = plan_sweep(o);
-  const RunConfig base = o.config.load();
-  const std::string out = o.out.empty() ? default_out(base) : o.out;
-  claim_sweep_folder(out, sweep_identity(o, base));
-  spdlog::info("[sweep] {} runs in {}", runs.size(), out);
+  const SweepPlan plan = plan_sweep(o);
+  const std::vector<SweepRun>& runs = plan.runs;
+  claim_sweep_folder(plan.out, plan.identity);
+  spdlog::info("[sweep] {} runs in {}", runs.size(), plan.out);
   std::vector<std::string> dirs;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const std::string progress = std::to_string(i + 1) + "/" + std::to_string(runs.size());

@@ -11,6 +11,7 @@
 #include "unbert/common/signals.h"
 #include "unbert/config/config_io.h"
 #include "unbert/config/config_paths.h"
+#include "unbert/data/holdout.h"
 #include "unbert/data/mind_dataset.h"
 #include "unbert/dist/process_group.h"
 #include "unbert/model/checkpoint.h"
@@ -190,6 +191,7 @@ RunConfig load_train_config(const TrainOptions& o) {
 TrainResult train_in(const RunDir& run, const RunConfig& config, const torch::Device& device,
                      const TrainOptions& o, RunManifest* manifest, ProcessGroup& group) {
   MindData data = load_mind(config.data, splits_for_training(config.data));
+  hold_out_validation(config.train.holdout_days, &data);
   auto text = build_text_pipeline(config, data.news);
   install_stop_signals();
   // runs/latest names the run from its first checkpoint on, so that a plain
@@ -213,6 +215,7 @@ TrainResult train_in(const RunDir& run, const RunConfig& config, const torch::De
           : *run.latest_checkpoint();
   result.best_auc = state.best_auc;
   result.best_step = state.best_step;
+  result.validated_on = data.splits.count("valid") ? "held-out days" : "dev";
   return result;
 }
 

@@ -26,6 +26,7 @@
 #include "unbert/train/metrics_log.h"
 #include "unbert/train/optimizer_io.h"
 #include "unbert/train/schedule.h"
+#include "unbert/train/tensorboard_log.h"
 
 namespace unbert {
 
@@ -82,7 +83,8 @@ Trainer::Trainer(const RunConfig& config, const MindData& data, const TextPipeli
       eval_precision_(resolve_precision(config.eval.precision, device, "eval.precision")),
       hooks_(std::move(hooks)),
       group_(group) {
-  auto dev = data.splits.find("dev");
+  if (data.splits.count("valid")) dev_name_ = "valid";
+  auto dev = data.splits.find(dev_name_);
   if (dev != data.splits.end() && dev->second.labeled()) dev_ = &dev->second;
 }
 
@@ -306,7 +308,11 @@ std::pair<double, int64_t> Trainer::train_step(const StepBatches& step) {
 }
 
 void Trainer::log_metrics(const nlohmann::json& line) const {
-  if (group_.main()) MetricsLog(run_.path()).append(line);
+  if (!group_.main()) return;
+  MetricsLog(run_.path()).append(line);
+  if (!tensorboard_)
+    tensorboard_ = std::make_unique<TensorBoardLog>(run_.path(), session_first_step_);
+  tensorboard_->append(line);
 }
 
 // Rows past the checkpoint were written by steps that run again now; kept,
@@ -351,7 +357,7 @@ void Trainer::validate() {
       m.impressions);
   log_metrics({{"step", state_.step},
                {"epoch", epoch_of_last_step()},
-               {"dev",
+               {dev_name_,
                 {{"auc", m.auc},
                  {"mrr", m.mrr},
                  {"ndcg@5", m.ndcg5},
@@ -486,6 +492,7 @@ void Trainer::start(bool resume, const Plan& first) {
         "no checkpoint was written yet; see each rank's unbert.rank<N>.log, fix the cause and "
         "start the run again (without --resume)");
   }
+  session_first_step_ = state_.step + 1;
   seed_dropout(resume);
   state_.training_files = training_files;  // recorded in every checkpoint
   spdlog::info(
@@ -501,7 +508,7 @@ void Trainer::start(bool resume, const Plan& first) {
 std::string Trainer::finished_reason(const Cadence& cadence) const {
   if (cadence.out_of_patience(state_.evaluations_since_best))
     return "stopped early: " + std::to_string(state_.evaluations_since_best) +
-           " evaluations without a better dev AUC (raise train.patience to go on)";
+           " evaluations without a better " + dev_name_ + " AUC (raise train.patience to go on)";
   if (state_.step >= state_.total_steps)
     return "all " + std::to_string(state_.total_steps) +
            " planned steps are done (raise train.epochs or train.max_steps to go on)";
@@ -557,17 +564,19 @@ void Trainer::run(bool resume) {
       }
       if (early_stop)
         spdlog::info(
-            "[train] early stop at step {}: {} evaluations without a better dev AUC (best {:.4f} "
+            "[train] early stop at step {}: {} evaluations without a better {} AUC (best {:.4f} "
             "at step {})",
-            state_.step, state_.evaluations_since_best, state_.best_auc, state_.best_step);
+            state_.step, state_.evaluations_since_best, dev_name_, state_.best_auc,
+            state_.best_step);
       done = actions.last || early_stop;
       if (done) break;
     }
   }
   progress.finish();
   if (dev_ == nullptr) save_best();
-  spdlog::info("[train] done: {} steps, {} samples{}", state_.step, state_.samples_seen,
-               dev_ ? ", best dev AUC " + std::to_string(state_.best_auc) : std::string());
+  spdlog::info(
+      "[train] done: {} steps, {} samples{}", state_.step, state_.samples_seen,
+      dev_ ? ", best " + dev_name_ + " AUC " + std::to_string(state_.best_auc) : std::string());
 }
 
 // Rank 0's weights on every rank, then the gradient synchronisation (after

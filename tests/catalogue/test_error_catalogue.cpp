@@ -24,6 +24,7 @@
 #include "unbert/common/sha256.h"
 #include "unbert/common/zip_member.h"
 #include "unbert/config/config_io.h"
+#include "unbert/data/day_split.h"
 #include "unbert/data/mind_dataset.h"
 #include "unbert/dist/process_group.h"
 #include "unbert/dist/world.h"
@@ -51,6 +52,7 @@
 #include "unbert/train/grad_sync.h"
 #include "unbert/train/run_dir.h"
 #include "unbert/train/run_lock.h"
+#include "unbert/train/tensorboard_log.h"
 #include "unbert/train/training_state.h"
 
 namespace unbert {
@@ -207,6 +209,17 @@ std::string world_error(std::map<std::string, std::string> vars) {
 std::string two_ranks(const std::function<void(int rank, int port)>& body) {
   auto errors = test::run_ranks(2, body);
   return errors[0] + " | " + errors[1];
+}
+
+// A TFRecord around `data`, its data checksum right or wrong; the errors of
+// reading `bytes` as a TensorBoard events file.
+std::string tf_record(const std::string& data, bool good_data_crc = true) {
+  auto mask = [](uint32_t c) { return ((c >> 15) | (c << 17)) + 0xa282ead8u; };
+  const std::string length = u64(data.size());
+  return length + u32(mask(crc32c(length))) + data + u32(good_data_crc ? mask(crc32c(data)) : 0);
+}
+std::string tf_events(const std::string& bytes) {
+  return error_of([&] { read_tensorboard_events(put("tb.events", bytes)); });
 }
 
 // ---- the table
@@ -569,6 +582,71 @@ std::vector<Entry> catalogue() {
        [] { return cli("synth --out more --news 3"); }},
       {"data/synth.cpp", " exists already; choose another --out (nothing was overwritten)",
        [] { return cli("synth --out data"); }},
+      {"data/day_split.cpp",
+       ": expected NAME=FIRST-LAST with day numbers from 1 (e.g. train=1-3, day5=5, test=4-)",
+       [] { return cli("split --by-day data/train --out s1 --group train"); }},
+      {"data/day_split.cpp", ": the name is a folder's; use letters, digits, '.', '-' and '_'",
+       [] { return cli("split --by-day data/train --out s1 --group ../x=1"); }},
+      {"data/day_split.cpp", ": the last day comes before the first",
+       [] { return cli("split --by-day data/train --out s1 --group a=3-1"); }},
+      {"data/day_split.cpp", "split: give one or more MIND folders to split",
+       [] { return error_of([] { split_by_day(DaySplitOptions{}); }); }},
+      {"data/day_split.cpp", " (give MIND folders, each with news.tsv and behaviors.tsv)",
+       [] { return cli("split --by-day runs --out s1"); }},
+      {"data/day_split.cpp",
+       ": exists and is not empty; give a new folder (nothing was overwritten)",
+       [] { return cli("split --by-day data/train --out data"); }},
+      {"data/day_split.cpp", " are the same folder; give each MIND folder once",
+       [] { return cli("split --by-day data/train data/../data/train --out s1"); }},
+      {"data/day_split.cpp", ": is a file; give a new folder (nothing was overwritten)",
+       [] { return cli("split --by-day data/train --out tiny.json"); }},
+      {"data/day_split.cpp", ": the data's last day is ",
+       [] { return cli("split --by-day data/train --out s1 --group a=1-9"); }},
+      {"data/day_split.cpp", " is given twice; name each group once",
+       [] { return cli("split --by-day data/train --out s1 --group a=1 --group a=2"); }},
+      {"data/day_split.cpp", " share days; a day goes to one group only",
+       [] { return cli("split --by-day data/train --out s1 --group a=1-2 --group b=2"); }},
+      {"data/day_split.cpp", "split: the inputs hold no impressions",
+       [] {
+         put("no_impressions/news.tsv", "");
+         put("no_impressions/behaviors.tsv", "\n");
+         return cli("split --by-day no_impressions --out s1");
+       }},
+      {"data/day_split.cpp", ": no impression falls on these days; give days that hold data",
+       [] { return cli("split --by-day data/train data/test --out s1 --group a=3"); }},
+      {"data/day_split.cpp",
+       ": cannot be created (split's output)",
+       {},
+       "the group's folder was created a moment before in a new folder of split's own; only a "
+       "file system that stops taking files fails here"},
+      {"cli/cmd_split.cpp",
+       "split: give --by-day (split regroups MIND folders by the day of each impression)",
+       [] { return cli("split data/train --out s1"); }},
+      {"data/holdout.cpp", "; hold out fewer days so that some are left to train on",
+       [] { return cli("train --config tiny.json --run-dir runs/h1 --set train.holdout_days=2"); }},
+      {"data/holdout.cpp", "); give a training split whose last days are not dev's",
+       [] {
+         return cli(
+             "train --config tiny.json --run-dir runs/h2 --set train.holdout_days=1 --set "
+             "data.dev_dir=data/train");
+       }},
+      {"train/tensorboard_log.cpp", ": an event holds protobuf wire type ",
+       [] { return tf_events(tf_record("\x0b")); }},
+      {"train/tensorboard_log.cpp", ": a varint longer than 10 bytes",
+       [] { return tf_events(tf_record("\x10" + std::string(11, '\x80'))); }},
+      {"train/tensorboard_log.cpp", ": an event ends inside a field",
+       [] {
+         return tf_events(
+             tf_record("\x1a\x05"
+                       "ab"));
+       }},
+      {"train/tensorboard_log.cpp", ": a record is cut short", [] { return tf_events("abc"); }},
+      {"train/tensorboard_log.cpp", ": the record length fails its checksum",
+       [] { return tf_events(std::string(16, '\0')); }},
+      {"train/tensorboard_log.cpp", ": the record fails its checksum",
+       [] { return tf_events(tf_record("\x10\x01", false)); }},
+      {"train/tensorboard_log.cpp", ": cannot be written (TensorBoard events)",
+       [] { return error_of([] { TensorBoardLog(at("no/such/folder"), 1); }); }},
       // eval/
       {"eval/impression_table.cpp", "' is not a number (impressions.tsv as eval writes it)",
        [] {

@@ -51,11 +51,9 @@ TEST_F(Pipeline, SweepRunsEachCombinationAndContinuesAfterKillNine) {
   EXPECT_EQ(sessions_of(first), first_sessions);  // not trained again
   EXPECT_EQ(read_text_file(first + "/best/model.safetensors"), first_weights);
   // compare's CSV: the two seeds of each aggregator in one row, mean against nseg.
-  EXPECT_NE(again.out.find("\nruns/sw/aggregator-nseg_seed-42 (+1 more seeds),\"42,43\",AUC,"),
-            std::string::npos)
+  EXPECT_NE(again.out.find("\nruns/sw/aggregator-nseg_seed-*,\"42,43\",AUC,"), std::string::npos)
       << again.out;
-  EXPECT_NE(again.out.find("\nruns/sw/aggregator-mean_seed-42 (+1 more seeds),\"42,43\",AUC,"),
-            std::string::npos)
+  EXPECT_NE(again.out.find("\nruns/sw/aggregator-mean_seed-*,\"42,43\",AUC,"), std::string::npos)
       << again.out;
   for (const char* run : {"aggregator-nseg_seed-43", "aggregator-mean_seed-42"})
     EXPECT_TRUE(fs::exists(dir_.file("runs/sw/") + run + "/eval/dev/impressions.tsv")) << run;

@@ -48,6 +48,7 @@ Command add_tokenizer_command(CLI::App& root);
 Command add_inspect_command(CLI::App& root);
 Command add_bench_command(CLI::App& root);
 Command add_synth_command(CLI::App& root);
+Command add_split_command(CLI::App& root);
 Command add_compare_command(CLI::App& root);
 Command add_sweep_command(CLI::App& root);
 Command add_config_command(CLI::App& root);

@@ -135,6 +135,7 @@ struct TrainConfig {
   int64_t keep = 3;
   int64_t log_every = 50;
   int64_t patience = 0;
+  int64_t holdout_days = 0;
   std::string init_from = "";
   Precision precision = Precision::Fp32;
 
@@ -160,6 +161,9 @@ struct TrainConfig {
     v("log_every", log_every, "steps between log lines");
     v("patience", patience,
       "stop after this many dev evaluations without a better AUC; 0 = never stop early");
+    v("holdout_days", holdout_days,
+      "validate (best/, patience) on the training split's last N days, held out from training, "
+      "so dev stays untouched; 0 = validate on dev");
     v("init_from", init_from,
       "start from this UNBERT checkpoint folder's weights (fine-tuning); \"\" = model.pretrained");
     v("precision", precision,

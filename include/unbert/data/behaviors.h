@@ -34,6 +34,10 @@ class Behaviors {
   static Behaviors load(const std::string& path, NewsTable& news, const LoadOptions& options,
                         LoadReport* report);
 
+  // The impressions `rows` (ascending) as behaviors of their own, of the same
+  // file, users and news.
+  Behaviors select(const std::vector<std::size_t>& rows) const;
+
   std::size_t size() const { return id_ends_.size(); }
   Impression operator[](std::size_t i) const;
   bool labeled() const { return labeled_; }  // every impression carries labels

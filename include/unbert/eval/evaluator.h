@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include "unbert/data/behaviors.h"
+#include "unbert/data/news_table.h"
 #include "unbert/dist/process_group.h"
 #include "unbert/eval/metrics.h"
 #include "unbert/eval/partial_scores.h"
@@ -57,5 +58,19 @@ struct DayMetrics {
 std::vector<bool> news_in_behaviors(const Behaviors& behaviors, std::size_t news_count);
 std::vector<DayMetrics> metrics_by_day(const Behaviors& behaviors, const std::vector<float>& scores,
                                        const std::vector<bool>& seen_in_train);
+
+// Per MIND category (news.tsv's second column): every impression restricted
+// to its candidates of that category, then the usual per-impression means
+// (one with a single class there is left out of AUC). Most candidates first.
+struct CategoryMetrics {
+  std::string category;
+  MetricSummary metrics;
+  std::size_t candidates = 0;
+  double unseen_share = 0;
+};
+std::vector<CategoryMetrics> metrics_by_category(const Behaviors& behaviors,
+                                                 const std::vector<float>& scores,
+                                                 const NewsTable& news,
+                                                 const std::vector<bool>& seen_in_train);
 
 }  // namespace unbert

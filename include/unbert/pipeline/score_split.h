@@ -25,8 +25,9 @@ struct ScoreSplitOptions {
   ConfigSource config;
   std::string run_dir, checkpoint, device, split, out;
   bool by_day = false;
-  bool resume = false;  // predict: continue from the partial scores a stopped run left
-  World world;          // several ranks: each scores its share; rank 0 writes
+  bool by_category = false;  // eval: metrics per MIND category too
+  bool resume = false;       // predict: continue from the partial scores a stopped run left
+  World world;               // several ranks: each scores its share; rank 0 writes
 };
 
 // On ranks other than 0 the results are computed but nothing is written
@@ -42,6 +43,11 @@ EvalResult evaluate_split(const ScoreSplitOptions& o);
 
 // Scores a split; writes prediction.txt, prediction.zip and scores.tsv.
 SubmissionFiles predict_split(const ScoreSplitOptions& o);
+
+// Whether the results in `eval_dir` (its metrics.json) are of the weights
+// the run's best/ holds now. Results outside a run's eval/<split>/, or
+// without a record of their weights, count as current.
+bool eval_results_current(const std::string& eval_dir);
 
 // Refuses --set keys that a trained checkpoint fixes (the model's sizes, the
 // training recipe): they would be silently ignored.

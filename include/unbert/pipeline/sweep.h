@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "unbert/config/config_io.h"
 
 namespace unbert {
@@ -37,10 +39,16 @@ struct SweepRun {
   std::vector<std::string> overrides;  // the grid's and the seed's --set
 };
 
-// The runs, in order: the first value of every axis first (the baseline of
-// the comparison), seeds innermost. Every run's config is validated here,
-// before any trains.
-std::vector<SweepRun> plan_sweep(const SweepOptions& o);
+struct SweepPlan {
+  std::string out;          // the sweep's folder
+  nlohmann::json identity;  // what <out>/sweep.json records
+  // In order: the first value of every axis first (the baseline of the
+  // comparison), seeds innermost.
+  std::vector<SweepRun> runs;
+};
+
+// Every run's config is validated here, before any trains.
+SweepPlan plan_sweep(const SweepOptions& o);
 
 // Trains and evaluates every run not yet done; returns the run folders.
 std::vector<std::string> run_sweep(const SweepOptions& o);

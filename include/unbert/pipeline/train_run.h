@@ -25,6 +25,7 @@ struct TrainResult {
   std::string run_dir, best_checkpoint;
   double best_auc = -1;  // -1: no dev split
   int64_t best_step = 0;
+  std::string validated_on = "dev";  // or "held-out days" (train.holdout_days)
 };
 
 TrainResult train_run(const TrainOptions& o);

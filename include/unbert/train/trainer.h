@@ -26,6 +26,8 @@
 
 namespace unbert {
 
+class TensorBoardLog;
+
 // Training stopped by a signal after writing a checkpoint (exit code 130).
 class TrainingInterrupted : public Interrupted {
  public:
@@ -101,7 +103,12 @@ class Trainer {
   Unbert model_{nullptr};
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   TrainingState state_;
+  // The labeled split validated on: the held-out days (train.holdout_days,
+  // "valid") or dev; its name in logs and metrics.jsonl.
   const Behaviors* dev_ = nullptr;
+  std::string dev_name_ = "dev";
+  int64_t session_first_step_ = 1;  // TensorBoard drops older events from here
+  mutable std::unique_ptr<TensorBoardLog> tensorboard_;
 };
 
 }  // namespace unbert
