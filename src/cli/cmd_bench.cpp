@@ -10,6 +10,7 @@
 #include "unbert/common/error.h"
 #include "unbert/dist/process_group.h"
 #include "unbert/model/device.h"
+#include "unbert/model/int8_linear.h"
 #include "unbert/model/precision.h"
 #include "unbert/train/benchmark.h"
 #include "unbert/train/comm_benchmark.h"
@@ -18,11 +19,12 @@ namespace unbert::cli {
 namespace {
 
 struct BenchArgs {
-  std::string shape = "both", precision = "both", device = "auto";
+  std::string shape = "both", precision = "all", device = "auto";
   int64_t batch = 0, seq = 300;
   double seconds = 10;
   bool json = false;
   bool comm = false;
+  bool activation_checkpointing = false;
   DistOptions dist;
 };
 
@@ -87,6 +89,11 @@ int run_comm_bench(const BenchArgs& a) {
 std::vector<Precision> precisions_to_measure(const std::string& choice,
                                              const torch::Device& device) {
   if (choice == "both") return {Precision::Fp32, Precision::Bf16};
+  if (choice == "all") {
+    std::vector<Precision> all{Precision::Fp32, Precision::Bf16};
+    if (device.is_cpu() && !int8_engine().empty()) all.push_back(Precision::Int8);
+    return all;
+  }
   Precision requested = Precision::Fp32;
   for (const auto& [value, name] : enum_table(Precision{}))
     if (choice == name) requested = value;
@@ -94,9 +101,10 @@ std::vector<Precision> precisions_to_measure(const std::string& choice,
 }
 
 void print_rate(const PassRate& r) {
-  std::printf("%-5s %-5s %-11s %6lld %10.2f %10.1f %8.0f%%\n", r.shape.c_str(),
+  std::printf("%-5s %-5s %-11s %6lld %10.2f %10.1f %8.0f%% %8.0f\n", r.shape.c_str(),
               enum_name(r.precision), r.pass.c_str(), static_cast<long long>(r.batch),
-              r.samples_per_s, r.gflops, 100 * r.matmul_share);
+              r.samples_per_s, r.gflops, 100 * r.matmul_share,
+              static_cast<double>(r.peak_bytes) / (1 << 20));
   std::fflush(stdout);
 }
 
@@ -111,6 +119,7 @@ int run_bench(const BenchArgs& a) {
   o.batch = a.batch;
   o.seq = a.seq;
   o.seconds = a.seconds;
+  o.activation_checkpointing = a.activation_checkpointing;
   const std::string native = cpu_native_bf16();
   if (!a.json) {
     std::printf("device %s, %d thread(s), sequence %lld; CPU bf16: %s\n", o.device.str().c_str(),
@@ -125,10 +134,23 @@ int run_bench(const BenchArgs& a) {
                   matmul.back().gflops);
   }
   if (!a.json)
-    std::printf("\n%-5s %-5s %-11s %6s %10s %10s %9s\n", "shape", "prec", "pass", "batch",
-                "samples/s", "GFLOP/s", "of matmul");
+    std::printf("\n%-5s %-5s %-11s %6s %10s %10s %9s %8s\n", "shape", "prec", "pass", "batch",
+                "samples/s", "GFLOP/s", "of matmul", "peak MB");
   auto rates =
       measure_passes(o, matmul, a.json ? std::function<void(const PassRate&)>() : print_rate);
+  // What `auto` settles to here, for the config keys that take it.
+  const ResolvedPrecision train_auto =
+      resolve_precision(Precision::Auto, o.device, "train.precision");
+  const ResolvedPrecision eval_auto =
+      resolve_scoring_precision(Precision::Auto, o.device, benchmark_shape("base").hidden_size);
+  const ResolvedPrecision eval_small =
+      resolve_scoring_precision(Precision::Auto, o.device, benchmark_shape("tiny").hidden_size);
+  if (!a.json)
+    std::printf(
+        "\nauto here: train.precision %s (%s); eval.precision %s for bert-base-sized models "
+        "(%s), %s for tiny ones\n",
+        enum_name(train_auto.used), train_auto.why.c_str(), enum_name(eval_auto.used),
+        eval_auto.why.c_str(), enum_name(eval_small.used));
   if (a.json) {
     nlohmann::json out{{"device", o.device.str()},
                        {"threads", torch::get_num_threads()},
@@ -138,6 +160,9 @@ int run_bench(const BenchArgs& a) {
                        {"passes", nlohmann::json::array()}};
     for (const auto& m : matmul) out["matmul_gflops"][enum_name(m.precision)] = m.gflops;
     for (const auto& r : rates) out["passes"].push_back(to_json(r));
+    out["auto"] = {{"train.precision", enum_name(train_auto.used)},
+                   {"eval.precision", enum_name(eval_auto.used)},
+                   {"eval.precision tiny", enum_name(eval_small.used)}};
     std::printf("%s\n", out.dump(2).c_str());
   }
   return 0;
@@ -153,9 +178,11 @@ Command add_bench_command(CLI::App& root) {
   app->add_option("--shape", a->shape, "tiny, base or both")
       ->capture_default_str()
       ->check(CLI::IsMember({"tiny", "base", "both"}));
-  app->add_option("--precision", a->precision, "fp32, bf16, auto or both")
+  app->add_option("--precision", a->precision,
+                  "fp32, bf16, int8 (inference only), auto, both (fp32 and bf16) or all (fp32, "
+                  "bf16 and, where this LibTorch has an int8 engine, int8)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"fp32", "bf16", "fp16", "auto", "both"}));
+      ->check(CLI::IsMember({"fp32", "bf16", "fp16", "int8", "auto", "both", "all"}));
   app->add_option("--batch", a->batch, "sequences per pass; 0 = 32 for tiny, 8 for base")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
@@ -167,6 +194,9 @@ Command add_bench_command(CLI::App& root) {
       ->check(CLI::PositiveNumber);
   app->add_option("--device", a->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   app->add_flag("--json", a->json, "print one JSON object instead of the table");
+  app->add_flag("--activation-checkpointing", a->activation_checkpointing,
+                "training steps recompute activations in backward, as "
+                "train.activation_checkpointing does (compare peak MB)");
   app->add_flag("--comm", a->comm,
                 "measure data-parallel communication instead: all-reduce rate and the gradient "
                 "wait per training step (run as several ranks: --nproc-per-node N or torchrun)");

@@ -1,6 +1,9 @@
 #include "unbert/common/system.h"
 
 #include <dlfcn.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <sched.h>
 #include <unistd.h>
 
@@ -111,6 +114,27 @@ std::string host_name() {
   char name[256] = {};
   if (gethostname(name, sizeof name - 1) != 0) return "";
   return name;
+}
+
+int64_t peak_resident_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmHWM:") {
+      int64_t kilobytes = 0;
+      status >> kilobytes;
+      return kilobytes * 1024;
+    }
+    status.ignore(1 << 16, '\n');
+  }
+  return 0;
+}
+
+void reset_peak_resident() {
+#ifdef __GLIBC__
+  malloc_trim(0);  // freed memory back to the system first, or it would count as held
+#endif
+  std::ofstream("/proc/self/clear_refs") << "5";  // 5: reset the peak resident set size
 }
 
 }  // namespace unbert

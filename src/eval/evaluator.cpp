@@ -78,6 +78,7 @@ std::vector<float> score_candidates(Unbert& model, const Behaviors& behaviors, c
   torch::NoGradGuard no_grad;
   // One scope for the whole loop: each weight is cast to bf16 once.
   PrecisionScope precision(options.device, options.precision);
+  Int8Scoring int8(model, options.precision == Precision::Int8);
   std::size_t start_batch = 0;
   if (options.partial) {
     start_batch = std::min(options.partial->batches_done(), batches);

@@ -1,6 +1,7 @@
 #include "unbert/model/bert_encoder.h"
 
 #include "unbert/common/torch_compat.h"
+#include "unbert/model/activation_checkpoint.h"
 
 namespace unbert {
 
@@ -15,8 +16,16 @@ BertEncoderImpl::BertEncoderImpl(const ModelShape& shape, int64_t layers) {
 torch::Tensor BertEncoderImpl::forward(torch::Tensor x, const torch::Tensor& additive_mask,
                                        std::vector<torch::Tensor>* hidden_states) {
   if (hidden_states) hidden_states->push_back(x);
+  const bool recompute = checkpointing_ && torch::GradMode::is_enabled() && x.requires_grad();
   for (auto& one : layers_) {
-    x = one->forward(x, additive_mask);
+    if (recompute)
+      x = checkpointed(  // by value: backward calls it after this forward has returned
+          [layer = one.ptr(), mask = additive_mask](const torch::Tensor& in) {
+            return layer->forward(in, mask);
+          },
+          x);
+    else
+      x = one->forward(x, additive_mask);
     if (hidden_states) hidden_states->push_back(x);
   }
   return x;

@@ -18,12 +18,12 @@ BertResidualOutputImpl::BertResidualOutputImpl(int64_t in, int64_t hidden, doubl
   dropout = register_module("dropout", torch::nn::Dropout(dropout_p));
 }
 
-torch::Tensor BertResidualOutputImpl::forward(const torch::Tensor& x,
-                                              const torch::Tensor& residual) {
+torch::Tensor BertResidualOutputImpl::forward(const torch::Tensor& x, const torch::Tensor& residual,
+                                              const Int8Linear* int8) {
   // In the weights' precision: under autocast the dense output (and, at the
   // news level, the residual) are bf16, and LayerNorm wants its statistics in fp32.
-  return layer_norm(
-      (dropout(compat::linear(dense, x)) + residual).to(layer_norm->weight.scalar_type()));
+  const torch::Tensor projected = int8 ? (*int8)(x) : compat::linear(dense, x);
+  return layer_norm((dropout(projected) + residual).to(layer_norm->weight.scalar_type()));
 }
 
 BertAttentionImpl::BertAttentionImpl(const ModelShape& shape) {
@@ -59,19 +59,41 @@ torch::Tensor BertLayerImpl::activate(torch::Tensor x) const {
   return x;
 }
 
+struct BertLayerImpl::Int8Products {
+  Int8Linear qkv, attention_output, intermediate, output;
+};
+
+void BertLayerImpl::set_int8(bool on) {
+  if (!on) {
+    int8_.reset();
+    return;
+  }
+  const auto& self = attention->self;
+  int8_ = std::make_shared<const Int8Products>(Int8Products{
+      Int8Linear(torch::cat({self->query->weight, self->key->weight, self->value->weight}),
+                 torch::cat({self->query->bias, self->key->bias, self->value->bias})),
+      Int8Linear(attention->output->dense->weight, attention->output->dense->bias),
+      Int8Linear(intermediate->dense->weight, intermediate->dense->bias),
+      Int8Linear(output->dense->weight, output->dense->bias)});
+}
+
 torch::Tensor BertLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& additive_mask) {
   const int64_t batch = x.size(0), length = x.size(1), hidden = x.size(2);
   const auto& self = attention->self;
+  const Int8Products* int8 = torch::GradMode::is_enabled() ? nullptr : int8_.get();
   // One matrix product for q, k and v: [B, T, 3H].
-  auto qkv =
-      torch::linear(x, torch::cat({self->query->weight, self->key->weight, self->value->weight}),
-                    torch::cat({self->query->bias, self->key->bias, self->value->bias}));
+  auto qkv = int8
+                 ? int8->qkv(x)
+                 : torch::linear(
+                       x, torch::cat({self->query->weight, self->key->weight, self->value->weight}),
+                       torch::cat({self->query->bias, self->key->bias, self->value->bias}));
   auto heads = qkv.view({batch, length, 3, heads_, hidden / heads_}).permute({2, 0, 3, 1, 4});
   auto context = compat::attention(heads[0], heads[1], heads[2], additive_mask, attention_dropout_,
                                    is_training());
   context = context.transpose(1, 2).reshape({batch, length, hidden});
-  auto attended = attention->output(context, x);
-  return output(activate(compat::linear(intermediate->dense, attended)), attended);
+  auto attended = attention->output(context, x, int8 ? &int8->attention_output : nullptr);
+  auto inner = int8 ? int8->intermediate(attended) : compat::linear(intermediate->dense, attended);
+  return output(activate(inner), attended, int8 ? &int8->output : nullptr);
 }
 
 torch::Tensor additive_attention_mask(const torch::Tensor& mask, torch::ScalarType dtype) {

@@ -36,6 +36,16 @@ torch::Tensor UnbertImpl::forward(const Batch& batch) {
   return compat::linear(click_head, head_dropout(joined).to(click_head->weight.scalar_type()));
 }
 
+void UnbertImpl::set_activation_checkpointing(bool on) {
+  bert->encoder->set_activation_checkpointing(on);
+  if (news_encoder) news_encoder->set_activation_checkpointing(on);
+}
+
+void UnbertImpl::set_int8_scoring(bool on) {
+  bert->encoder->set_int8(on);
+  if (news_encoder) news_encoder->set_int8(on);
+}
+
 torch::Tensor UnbertImpl::click_probability(const Batch& batch) {
   return torch::softmax(forward(batch).to(torch::kFloat32), -1).select(1, 1);
 }

@@ -174,7 +174,8 @@ std::unique_ptr<Inference> prepare(const ScoreSplitOptions& o, std::vector<std::
   check_ranks_agree(*in->group, in->config, split_files(in->config.data, splits),
                     {{"checkpoint weights", in->weights}});
   if (!in->group->main()) log_as_rank(in->group->rank(), "");
-  in->precision = resolve_precision(in->config.eval.precision, in->device, "eval.precision");
+  in->precision = resolve_scoring_precision(in->config.eval.precision, in->device,
+                                            in->config.model.hidden_size);
   in->model = load_checkpoint_model(in->checkpoint, in->device);
   if (in->device.is_cpu()) check_scoring_fits(shape, in->config);
   spdlog::info("[eval] checkpoint {}", in->checkpoint);

@@ -32,7 +32,8 @@ bool resumable_key(const std::string& key) {
   return key == "device" || key == "run_dir" || key.rfind("eval.", 0) == 0 ||
          key == "train.eval_every" || key == "train.save_every" || key == "train.log_every" ||
          key == "train.keep" || key == "train.eval_impressions" || key == "train.epochs" ||
-         key == "train.max_steps" || key == "train.patience";
+         key == "train.max_steps" || key == "train.patience" ||
+         key == "train.activation_checkpointing";  // the same gradients either way
 }
 
 namespace {

@@ -1,5 +1,8 @@
 #include "unbert/train/benchmark.h"
 
+#include "unbert/common/system.h"
+#include "unbert/model/int8_linear.h"
+
 #include <algorithm>
 #include <chrono>
 
@@ -88,12 +91,17 @@ int64_t default_benchmark_batch(const std::string& shape) {
 }
 
 MatmulRate measure_matmul(Precision precision, const torch::Device& device, double seconds) {
+  const double per_call = 2.0 * 4096 * 768 * 3072;
+  if (precision == Precision::Int8) {  // the product int8 scoring runs: dynamic, per channel
+    auto x = torch::randn({4096, 768});
+    const Int8Linear product(torch::randn({3072, 768}) * 0.02, torch::zeros({3072}));
+    return {precision, calls_per_second([&] { product(x); }, seconds, device) * per_call / 1e9};
+  }
   auto options = torch::TensorOptions().device(device).dtype(
       precision == Precision::Fp32
           ? torch::kFloat32
           : (precision == Precision::Bf16 ? torch::kBFloat16 : torch::kFloat16));
   auto a = torch::randn({4096, 768}, options), b = torch::randn({768, 3072}, options);
-  const double per_call = 2.0 * 4096 * 768 * 3072;
   return {precision, calls_per_second([&] { torch::mm(a, b); }, seconds, device) * per_call / 1e9};
 }
 
@@ -106,6 +114,7 @@ std::vector<PassRate> measure_passes(const BenchmarkOptions& o,
     const int64_t batch_size = o.batch > 0 ? o.batch : default_benchmark_batch(name);
     Unbert model = make_unbert(shape, 1);
     model->to(o.device);
+    model->set_activation_checkpointing(o.activation_checkpointing);
     torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(2e-5));
     Batch batch = benchmark_batch(batch_size, o.seq, o.device);
     const double flops = forward_flops(shape, batch.input_ids.size(1), batch.news_mask.size(1));
@@ -114,6 +123,7 @@ std::vector<PassRate> measure_passes(const BenchmarkOptions& o,
       auto inference_rate = [&] {
         torch::NoGradGuard no_grad;
         PrecisionScope scope(o.device, precision);
+        Int8Scoring int8(model, precision == Precision::Int8);
         return calls_per_second([&] { model->click_probability(batch); }, o.seconds, o.device);
       };
       auto train_step = [&] {
@@ -129,7 +139,9 @@ std::vector<PassRate> measure_passes(const BenchmarkOptions& o,
       };
       for (const char* pass : {"inference", "train_step"}) {
         const bool training = std::string(pass) == "train_step";
+        if (training && precision == Precision::Int8) continue;  // int8 is for scoring only
         model->train(training);
+        reset_peak_resident();
         double calls =
             training ? calls_per_second(train_step, o.seconds, o.device) : inference_rate();
         PassRate rate{name, pass, precision, batch_size, o.seq};
@@ -137,6 +149,7 @@ std::vector<PassRate> measure_passes(const BenchmarkOptions& o,
         rate.gflops = rate.samples_per_s * flops * (training ? 3.0 : 1.0) / 1e9;
         double peak = matmul_rate_of(matmul, precision);
         rate.matmul_share = peak > 0 ? rate.gflops / peak : 0;
+        rate.peak_bytes = o.device.is_cpu() ? peak_resident_bytes() : 0;
         out.push_back(rate);
         if (on_rate) on_rate(rate);
       }
@@ -153,7 +166,8 @@ nlohmann::json to_json(const PassRate& r) {
           {"seq", r.seq},
           {"samples_per_s", r.samples_per_s},
           {"gflops", r.gflops},
-          {"matmul_share", r.matmul_share}};
+          {"matmul_share", r.matmul_share},
+          {"peak_bytes", r.peak_bytes}};
 }
 
 }  // namespace unbert

@@ -80,7 +80,8 @@ Trainer::Trainer(const RunConfig& config, const MindData& data, const TextPipeli
       run_(std::move(run)),
       device_(device),
       precision_(resolve_precision(config.train.precision, device, "train.precision")),
-      eval_precision_(resolve_precision(config.eval.precision, device, "eval.precision")),
+      eval_precision_(
+          resolve_scoring_precision(config.eval.precision, device, config.model.hidden_size)),
       hooks_(std::move(hooks)),
       group_(group) {
   if (data.splits.count("valid")) dev_name_ = "valid";
@@ -133,6 +134,7 @@ void Trainer::check_training_fits(const ModelShape& shape, int64_t parameters) c
 void Trainer::build_model() {
   ModelShape shape = initial_shape();
   model_ = make_unbert(shape, static_cast<uint64_t>(config_.train.seed), config_.model.random_init);
+  model_->set_activation_checkpointing(config_.train.activation_checkpointing);
   if (!config_.train.init_from.empty()) {
     load_model_weights(model_, config_.train.init_from);
     spdlog::info("[model] weights from {} (train.init_from; model.pretrained is not read)",

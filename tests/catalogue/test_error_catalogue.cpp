@@ -863,6 +863,21 @@ std::vector<Entry> catalogue() {
          return error_of(
              [] { resolve_precision(Precision::Fp16, torch::kCPU, "train.precision"); });
        }},
+      {"model/precision.cpp",
+       "int8 is for scoring only; train in fp32, bf16 or auto and set eval.precision=int8",
+       [] { return cli("train --config tiny.json --run-dir runs/i8 --set train.precision=int8"); }},
+      {"model/precision.cpp", "int8 scoring runs on the CPU; on CUDA use bf16, fp16 or auto",
+       [] {
+         return error_of([] {
+           resolve_precision(Precision::Int8, torch::Device(torch::kCUDA), "eval.precision", "");
+         });
+       }},
+      {"model/precision.cpp",
+       "this LibTorch has no quantized engine (FBGEMM, x86 or oneDNN) for int8; use bf16, auto or "
+       "fp32",
+       {},
+       "Debian's LibTorch has oneDNN and the official builds FBGEMM and x86: only a LibTorch built "
+       "without any quantized engine reaches it"},
       {"model/safetensors.cpp", "shorter than its 8-byte header length",
        [] { return error_of([] { read_safetensors(put("s1.safetensors", "abc")); }); }},
       {"model/safetensors.cpp", "header length beyond the end of the file",

@@ -1,6 +1,7 @@
 // Process-wide runtime set-up: thread count and the BLAS that LibTorch uses.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,12 @@ std::optional<std::string> slow_blas_warning();
 // The BLAS library LibTorch's fp32 products go to: its own description when
 // it has one (OpenBLAS's config string), else the library file mapped.
 std::string blas_in_use();
+
+// The most resident memory this process has held since it started or since
+// the last reset_peak_resident() (Linux: VmHWM), in bytes; 0 when unknown.
+int64_t peak_resident_bytes();
+// Starts the peak over from the memory held now (Linux: /proc/self/clear_refs).
+void reset_peak_resident();
 
 // The wall-clock time in UTC, ISO 8601: "2026-11-30T15:04:05Z".
 std::string utc_now();

@@ -161,6 +161,94 @@ class AutocastGuard {
   torch::ScalarType previous_dtype_ = torch::kFloat32;
 };
 
+// The autocast state of both device types, taken at one moment and put back
+// by an AutocastRestore: activation checkpointing recomputes a layer in
+// backward as its forward ran, whatever autocast says then.
+class AutocastState {
+ public:
+  static AutocastState current() {
+    AutocastState s;
+    s.cpu_ = enabled(at::kCPU);
+    s.cuda_ = enabled(at::kCUDA);
+    s.cpu_dtype_ = dtype(at::kCPU);
+    s.cuda_dtype_ = dtype(at::kCUDA);
+    return s;
+  }
+  // Puts this state in place (both device types, enabled and dtype).
+  void set() const {
+    set(at::kCPU, cpu_, cpu_dtype_);
+    set(at::kCUDA, cuda_, cuda_dtype_);
+  }
+  bool any_enabled() const { return cpu_ || cuda_; }
+
+ private:
+#if UNBERT_TORCH_DEVICE_AUTOCAST
+  static bool enabled(at::DeviceType type) {
+    return at::autocast::is_autocast_enabled(type);
+  }
+  static torch::ScalarType dtype(at::DeviceType type) {
+    return at::autocast::get_autocast_dtype(type);
+  }
+  static void set(at::DeviceType type, bool on, torch::ScalarType dtype) {
+    at::autocast::set_autocast_enabled(type, on);
+    at::autocast::set_autocast_dtype(type, dtype);
+  }
+#else
+  static bool enabled(at::DeviceType type) {
+    return type == at::kCPU ? at::autocast::is_cpu_enabled() : at::autocast::is_enabled();
+  }
+  static torch::ScalarType dtype(at::DeviceType type) {
+    return type == at::kCPU ? at::autocast::get_autocast_cpu_dtype()
+                            : at::autocast::get_autocast_gpu_dtype();
+  }
+  static void set(at::DeviceType type, bool on, torch::ScalarType dtype) {
+    if (type == at::kCPU) {
+      at::autocast::set_cpu_enabled(on);
+      at::autocast::set_autocast_cpu_dtype(dtype);
+    } else {
+      at::autocast::set_enabled(on);
+      at::autocast::set_autocast_gpu_dtype(dtype);
+    }
+  }
+#endif
+  bool cpu_ = false, cuda_ = false;
+  torch::ScalarType cpu_dtype_ = torch::kBFloat16, cuda_dtype_ = torch::kHalf;
+};
+
+// `state` in place for the lifetime of the guard, then the state before.
+class AutocastRestore {
+ public:
+  explicit AutocastRestore(const AutocastState& state) : before_(AutocastState::current()) {
+    state.set();
+  }
+  ~AutocastRestore() {
+    before_.set();
+    if (!before_.any_enabled()) at::autocast::clear_cache();  // as AutocastGuard does
+  }
+  AutocastRestore(const AutocastRestore&) = delete;
+  AutocastRestore& operator=(const AutocastRestore&) = delete;
+
+ private:
+  AutocastState before_;
+};
+
+// No autocast weight-cast caching for the lifetime of the guard. A forward
+// run without autograd (activation checkpointing) would otherwise cache casts
+// without a graph, and the recompute in backward would reuse them: the
+// weights would get no gradient.
+class AutocastCacheOff {
+ public:
+  AutocastCacheOff() : before_(at::autocast::is_autocast_cache_enabled()) {
+    at::autocast::set_autocast_cache_enabled(false);
+  }
+  ~AutocastCacheOff() { at::autocast::set_autocast_cache_enabled(before_); }
+  AutocastCacheOff(const AutocastCacheOff&) = delete;
+  AutocastCacheOff& operator=(const AutocastCacheOff&) = delete;
+
+ private:
+  bool before_;
+};
+
 // Autocast off on both device types for the lifetime of the guard (for a
 // small product whose output must keep fp32 resolution); the state before is
 // restored on exit.

@@ -136,6 +136,7 @@ struct TrainConfig {
   int64_t log_every = 50;
   int64_t patience = 0;
   int64_t holdout_days = 0;
+  bool activation_checkpointing = false;
   std::string init_from = "";
   Precision precision = Precision::Fp32;
 
@@ -164,6 +165,9 @@ struct TrainConfig {
     v("holdout_days", holdout_days,
       "validate (best/, patience) on the training split's last N days, held out from training, "
       "so dev stays untouched; 0 = validate on dev");
+    v("activation_checkpointing", activation_checkpointing,
+      "recompute each layer's activations in backward: less memory for long batches, one "
+      "more forward of each layer per step; the same gradients");
     v("init_from", init_from,
       "start from this UNBERT checkpoint folder's weights (fine-tuning); \"\" = model.pretrained");
     v("precision", precision,
@@ -179,7 +183,8 @@ struct EvalConfig {
   void visit(V& v) {
     v("batch_size", batch_size, "pairs per forward pass when scoring");
     v("precision", precision,
-      "scoring (eval, predict, dev evaluation in training): as train.precision");
+      "scoring (eval, predict, dev evaluation in training): as train.precision, or int8 "
+      "(CPU); auto adds int8 where the CPU has VNNI or AMX and the model hidden size >= 512");
   }
 };
 

@@ -64,11 +64,12 @@ inline constexpr EnumTable<OptimizerKind, 2> enum_table(OptimizerKind) {
 
 // Mixed precision through autocast; auto picks bf16 where the hardware does
 // bf16 matrix products natively (model/precision.h).
-enum class Precision { Fp32, Bf16, Fp16, Auto };
-inline constexpr EnumTable<Precision, 4> enum_table(Precision) {
+enum class Precision { Fp32, Bf16, Fp16, Int8, Auto };
+inline constexpr EnumTable<Precision, 5> enum_table(Precision) {
   return {{{Precision::Fp32, "fp32"},
            {Precision::Bf16, "bf16"},
            {Precision::Fp16, "fp16"},
+           {Precision::Int8, "int8"},
            {Precision::Auto, "auto"}}};
 }
 

@@ -19,12 +19,19 @@ class BertEncoderImpl : public torch::nn::Module {
   torch::Tensor forward(torch::Tensor x, const torch::Tensor& additive_mask,
                         std::vector<torch::Tensor>* hidden_states = nullptr);
   std::size_t size() const { return layers_.size(); }
+  // Layers recompute their activations in backward (see activation_checkpoint.h).
+  void set_activation_checkpointing(bool on) { checkpointing_ = on; }
+  // Every layer's int8 products for scoring (see BertLayerImpl::set_int8).
+  void set_int8(bool on) {
+    for (auto& one : layers_) one->set_int8(on);
+  }
   const BertLayer& at(std::size_t i) const { return layers_[i]; }
 
   torch::nn::ModuleList layer{nullptr};  // registered as "layer": keys encoder.layer.<i>.*
 
  private:
   std::vector<BertLayer> layers_;
+  bool checkpointing_ = false;
 };
 TORCH_MODULE(BertEncoder);
 

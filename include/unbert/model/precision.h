@@ -31,7 +31,24 @@ ResolvedPrecision resolve_precision(Precision requested, const torch::Device& de
 ResolvedPrecision resolve_precision(Precision requested, const torch::Device& device,
                                     const std::string& key);
 
-// Autocast to `precision` on `device` while alive; nothing for fp32.
+// What the CPU offers for int8 dot products: "AMX-INT8", "AVX-512 VNNI",
+// "AVX-VNNI", or "" (int8 products would then not beat bf16).
+std::string cpu_int8_dot();
+
+// eval.precision: as resolve_precision, except that `auto` on the CPU picks
+// int8 where LibTorch has a quantized engine, the CPU int8 dot products and
+// the model bert-base-sized products (hidden >= 512): `unbert bench` measured
+// int8 1.3x bf16 at the base shape and 0.7x at hidden 128. The three
+// strings are the engine, cpu_int8_dot() and cpu_native_bf16() (parameters
+// so that tests can pose as any machine).
+ResolvedPrecision resolve_scoring_precision(Precision requested, const torch::Device& device,
+                                            int64_t hidden_size, const std::string& engine,
+                                            const std::string& cpu_int8,
+                                            const std::string& cpu_bf16);
+ResolvedPrecision resolve_scoring_precision(Precision requested, const torch::Device& device,
+                                            int64_t hidden_size);
+
+// Autocast to `precision` on `device` while alive; nothing for fp32 and int8.
 class PrecisionScope {
  public:
   PrecisionScope(const torch::Device& device, Precision precision);

@@ -40,6 +40,7 @@ struct BenchmarkOptions {
   int64_t seq = 300;
   double seconds = 10;  // per measurement, after one warm-up call
   torch::Device device = torch::kCPU;
+  bool activation_checkpointing = false;  // training steps recompute activations in backward
 };
 
 struct PassRate {
@@ -48,6 +49,7 @@ struct PassRate {
   int64_t batch = 0, seq = 0;
   double samples_per_s = 0, gflops = 0;
   double matmul_share = 0;  // gflops / the matmul rate of the same precision
+  int64_t peak_bytes = 0;   // the process's peak resident memory during the pass (CPU)
 };
 
 struct MatmulRate {
