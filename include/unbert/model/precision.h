@@ -38,7 +38,7 @@ std::string cpu_int8_dot();
 // eval.precision: as resolve_precision, except that `auto` on the CPU picks
 // int8 where LibTorch has a quantized engine, the CPU int8 dot products and
 // the model bert-base-sized products (hidden >= 512): `unbert bench` measured
-// int8 1.3x bf16 at the base shape and 0.7x at hidden 128. The three
+// int8 at 1.24-1.32x bf16 at the base shape and 0.67-0.79x at hidden 128. The three
 // strings are the engine, cpu_int8_dot() and cpu_native_bf16() (parameters
 // so that tests can pose as any machine).
 ResolvedPrecision resolve_scoring_precision(Precision requested, const torch::Device& device,
