@@ -200,28 +200,34 @@ std::vector<CategoryMetrics> metrics_by_category(const Behaviors& behaviors,
     MetricAccumulator metrics;
     std::size_t candidates = 0, unseen = 0;
   };
+  struct Part {  // one impression's candidates of one category
+    std::vector<float> scores;
+    std::vector<int8_t> labels;
+    std::size_t unseen = 0;
+  };
   std::map<std::string_view, Category> categories;
-  std::map<std::string_view, std::pair<std::vector<float>, std::vector<int8_t>>> of_impression;
+  std::map<std::string_view, Part> parts;  // kept across impressions, emptied for each
   for (std::size_t i = 0; i < behaviors.size(); ++i) {
     const Impression imp = behaviors[i];
     const float* score = scores.data() + behaviors.candidate_offset(i);
-    for (auto& [name, candidates] : of_impression) {
-      candidates.first.clear();
-      candidates.second.clear();
+    for (auto& [name, part] : parts) {
+      part.scores.clear();  // the buffers stay allocated
+      part.labels.clear();
+      part.unseen = 0;
     }
     for (std::size_t c = 0; c < imp.candidates.size(); ++c) {
-      auto& [s, l] = of_impression[news.category(imp.candidates[c])];
-      s.push_back(score[c]);
-      l.push_back(imp.labels[c]);
       const uint32_t n = imp.candidates[c];
-      categories[news.category(n)].unseen += n >= seen_in_train.size() || !seen_in_train[n];
+      Part& part = parts[news.category(n)];
+      part.scores.push_back(score[c]);
+      part.labels.push_back(imp.labels[c]);
+      part.unseen += n >= seen_in_train.size() || !seen_in_train[n];
     }
-    for (const auto& [name, candidates] : of_impression) {
-      if (candidates.first.empty()) continue;
+    for (const auto& [name, part] : parts) {
+      if (part.scores.empty()) continue;
       Category& category = categories[name];
-      category.metrics.add(candidates.first.data(), candidates.second.data(),
-                           candidates.first.size());
-      category.candidates += candidates.first.size();
+      category.metrics.add(part.scores.data(), part.labels.data(), part.scores.size());
+      category.candidates += part.scores.size();
+      category.unseen += part.unseen;
     }
   }
   std::vector<CategoryMetrics> out;

@@ -231,26 +231,28 @@ std::string scores_table(const Behaviors& behaviors, const NewsTable& news,
   return table;
 }
 
+// One row of a breakdown (--by-day, --by-category): the part's metrics, its
+// unseen share and its name under `key`.
+nlohmann::json breakdown_row(const MetricSummary& metrics, double unseen_share, const char* key,
+                             const std::string& name) {
+  nlohmann::json row = metrics.to_json();
+  row[key] = name;
+  row["unseen_share"] = unseen_share;
+  return row;
+}
+
 nlohmann::json by_category_report(const std::vector<CategoryMetrics>& categories) {
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& category : categories) {
-    nlohmann::json row = category.metrics.to_json();
-    row["category"] = category.category;
-    row["candidates"] = category.candidates;
-    row["unseen_share"] = category.unseen_share;
-    rows.push_back(row);
+  for (const auto& c : categories) {
+    rows.push_back(breakdown_row(c.metrics, c.unseen_share, "category", c.category));
+    rows.back()["candidates"] = c.candidates;
   }
   return rows;
 }
 
 nlohmann::json by_day_report(const std::vector<DayMetrics>& days) {
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& day : days) {
-    nlohmann::json row = day.metrics.to_json();
-    row["day"] = day.day;
-    row["unseen_share"] = day.unseen_share;
-    rows.push_back(row);
-  }
+  for (const auto& d : days) rows.push_back(breakdown_row(d.metrics, d.unseen_share, "day", d.day));
   return rows;
 }
 
